@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Builders for the platform's processes. The content root is the folder of the binaries, not the working
+/// directory, so appsettings.json and wwwroot are found however the process is started.
+/// </summary>
+public static class PlatformHost
+{
+    public static WebApplicationBuilder CreateWebBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory })
+            .AddServiceDefaults();
+
+    public static HostApplicationBuilder CreateToolBuilder(string[] args) =>
+        Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory })
+            .AddServiceDefaults();
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Platform.ServiceDefaults.Configuration;
+using Platform.ServiceDefaults.Health;
+using Platform.ServiceDefaults.Hosting;
+using Platform.ServiceDefaults.Metrics;
+
+namespace Platform.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// What every service and tool shares: PLATFORM_ environment variables between appsettings.json and
+    /// command-line flags, validated settings, structured console logs (journald's format under systemd),
+    /// sd_notify, health checks and metrics.
+    /// </summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        PlatformConfiguration.AddPlatformEnvironment(builder.Configuration);
+        builder.Services.AddSettings<ServiceOptions>(ServiceOptions.Section);
+        // Read leniently: a bad value is reported by the ServiceOptions validation, not by a crash here.
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            if (int.TryParse(builder.Configuration[$"{ServiceOptions.Section}:{nameof(ServiceOptions.ShutdownTimeoutSeconds)}"],
+                    NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 300)
+            {
+                host.ShutdownTimeout = TimeSpan.FromSeconds(seconds);
+            }
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole();
+        builder.Services.PostConfigure<ConsoleLoggerOptions>(console =>
+            // journald stores the priority prefix and its own timestamp; elsewhere one JSON object per line.
+            console.FormatterName ??= Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null
+                ? ConsoleFormatterNames.Json
+                : ConsoleFormatterNames.Systemd);
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        {
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.UseUtcTimestamp = true;
+        });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<SystemdNotifier>();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<MetricsScraper>();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>
+    /// /health/live (the process answers), /health/ready (every check tagged "ready" passes) and /metrics
+    /// (Prometheus text). Errors become problem+json responses without a stack trace.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+
+        // Created now rather than on the first scrape, so counters count from the start.
+        var metrics = app.Services.GetRequiredService<MetricsScraper>();
+        app.MapGet("/metrics", () => TypedResults.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        return app;
+    }
+}
