@@ -41,7 +41,7 @@ internal static class Commands
         }
         catch (NpgsqlException e)
         {
-            await Console.Error.WriteLineAsync($"The archive does not answer: {e.Message}");
+            await Console.Error.WriteLineAsync($"The archive does not answer: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
     }

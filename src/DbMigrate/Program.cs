@@ -25,7 +25,7 @@ return await host.RunToolAsync(async (services, cancellationToken) =>
     }
     catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
     {
-        await Console.Error.WriteLineAsync($"Migration failed: {e.Message}");
+        await Console.Error.WriteLineAsync($"Migration failed: {e.Message.ReplaceLineEndings(" ")}");
         return 1;
     }
 });

@@ -23,10 +23,15 @@ public sealed class ArchiveSchema(NpgsqlDataSource dataSource)
     /// <summary>The highest version applied, or 0 on an empty database.</summary>
     public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 " +
-            "ELSE (SELECT coalesce(max(version), 0) FROM schema_version) END");
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // Two statements: PostgreSQL resolves every table of a statement before running any part of it.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_version') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return 0;
+        }
+        await using var version = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", connection);
+        return (int)(await version.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Applies every migration not yet recorded and returns those it applied, oldest first.</summary>

@@ -1,0 +1,73 @@
+using Platform.TestSupport;
+
+namespace Services.Tests;
+
+/// <summary>Every deployable refuses a bad setting with one line that names it, and never a stack trace.</summary>
+public class SettingsRefusalTests
+{
+    private static async Task<ServiceProcess> RunAsync(string project, Dictionary<string, string?> environment, params string[] flags)
+    {
+        var process = ServiceProcess.Start(project, environment, [.. Deployables.ArgsFor(project), .. flags], listen: Deployables.IsService(project));
+        var exitCode = await process.WaitForExitAsync();
+        exitCode.ShouldBe(2, process.Describe());
+        process.StandardOutput.Concat(process.StandardError).ShouldNotContain(line => line.TrimStart().StartsWith("at "), process.Describe());
+        return process;
+    }
+
+    [Theory]
+    [MemberData(nameof(Deployables.Everything), MemberType = typeof(Deployables))]
+    public async Task AMalformedArchiveConnectionStringIsRefused(string project)
+    {
+        await using var process = await RunAsync(project, new()
+        {
+            ["PLATFORM_REDIS__CONFIGURATION"] = TestServers.Redis,
+            ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = "Host=127.0.0.1;Colour=blue",
+        });
+        process.StandardError.ShouldHaveSingleItem().ShouldStartWith(
+            "Invalid setting Archive:ConnectionString (env PLATFORM_ARCHIVE__CONNECTIONSTRING, flag --Archive:ConnectionString): is not an Npgsql connection string");
+    }
+
+    [Theory]
+    [MemberData(nameof(Deployables.AllServices), MemberType = typeof(Deployables))]
+    public async Task AMissingRedisServerIsRefused(string project)
+    {
+        await using var process = await RunAsync(project, [], "--Redis:Configuration=");
+        process.StandardError.ShouldHaveSingleItem().ShouldStartWith(
+            "Invalid setting Redis:Configuration (env PLATFORM_REDIS__CONFIGURATION, flag --Redis:Configuration): is required");
+    }
+
+    [Theory]
+    [MemberData(nameof(Deployables.Everything), MemberType = typeof(Deployables))]
+    public async Task AShutdownTimeoutThatIsNotANumberIsRefused(string project)
+    {
+        await using var process = await RunAsync(project, new() { ["PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS"] = "soon" });
+        process.StandardError.ShouldHaveSingleItem().ShouldBe(
+            "Invalid setting Service:ShutdownTimeoutSeconds (env PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS, flag --Service:ShutdownTimeoutSeconds): 'soon' is not a whole number");
+    }
+
+    [Fact]
+    public async Task SeveralBadSettingsAreEachNamedOnTheirOwnLine()
+    {
+        await using var process = await RunAsync("Web", new() { ["PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS"] = "0" },
+            "--Redis:Configuration=", "--Archive:ConnectionString=");
+        process.StandardError.Count.ShouldBe(3, process.Describe());
+        process.StandardError.ShouldContain(l => l.StartsWith("Invalid setting Service:ShutdownTimeoutSeconds", StringComparison.Ordinal) && l.EndsWith("must be between 1 and 300 seconds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task APortAlreadyTakenIsReportedAsABadUrlsSetting()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync();
+        await using var first = ServiceProcess.StartWithServers("Stats", database);
+        await first.WaitUntilReadyAsync();
+
+        await using var second = ServiceProcess.Start("Stats", new()
+        {
+            ["PLATFORM_REDIS__CONFIGURATION"] = TestServers.Redis,
+            ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = database.ConnectionString,
+            ["PLATFORM_URLS"] = first.BaseAddress!.ToString().TrimEnd('/'),
+        }, listen: false);
+        (await second.WaitForExitAsync()).ShouldBe(2, second.Describe());
+        second.StandardError.ShouldContain(l => l.StartsWith("Invalid setting Urls (env PLATFORM_URLS", StringComparison.Ordinal), second.Describe());
+    }
+}
