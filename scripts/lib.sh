@@ -102,8 +102,15 @@ start_redis() { # DIR PORT
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --maxmemory-policy noeviction --save '' --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" || die "redis-server did not start (see $dir/redis.log)"
-  STOP_COMMANDS+=("redis-cli -h 127.0.0.1 -p $port shutdown")
+  STOP_COMMANDS+=("stop_redis $dir $port")
   wait_until 20 "Redis on port $port" bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $port ping)\" = PONG ]" || exit 1
+}
+
+stop_redis() { # DIR PORT
+  local pid
+  pid=$(cat "$1/redis.pid" 2>/dev/null) || return 0
+  redis-cli -h 127.0.0.1 -p "$2" shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  wait_until 20 "Redis to stop" bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
 }
 
 as_postgres() {
