@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         PlatformConfiguration.AddPlatformEnvironment(builder.Configuration);
+        builder.Services.AddSingleton(new EarlyConfigurationProblems(LoggingSettings.CheckAndNeutralise(builder.Configuration)));
         builder.Services.AddSettings<ServiceOptions>(ServiceOptions.Section);
         // Read leniently: a bad value is reported by the ServiceOptions validation, not by a crash here.
         builder.Services.Configure<HostOptions>(host =>

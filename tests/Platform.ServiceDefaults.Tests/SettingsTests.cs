@@ -45,6 +45,11 @@ public class SettingsTests
             ["Sample:Count (env PLATFORM_SAMPLE__COUNT, flag --Sample:Count): 'many' is not a whole number"]);
 
     [Fact]
+    public void AnUnknownLogFormatIsRefused() =>
+        ProblemsWith("--Logging:Console:FormatterName=fancy").ShouldBe(
+            ["Logging:Console:FormatterName (env PLATFORM_LOGGING__CONSOLE__FORMATTERNAME, flag --Logging:Console:FormatterName): 'fancy' is not a log format (json, simple, systemd)"]);
+
+    [Fact]
     public void EnvironmentOverridesAppSettingsAndFlagsOverrideEnvironment()
     {
         var section = $"Precedence{Guid.NewGuid():N}";

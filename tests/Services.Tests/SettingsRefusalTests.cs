@@ -45,6 +45,17 @@ public class SettingsRefusalTests
             "Invalid setting Service:ShutdownTimeoutSeconds (env PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS, flag --Service:ShutdownTimeoutSeconds): 'soon' is not a whole number");
     }
 
+    [Theory]
+    [MemberData(nameof(Deployables.Everything), MemberType = typeof(Deployables))]
+    public async Task AnUnknownLogLevelIsRefusedRatherThanCrashing(string project)
+    {
+        // The logging framework itself throws on this while the host is built; the service must still
+        // answer with its one line.
+        await using var process = await RunAsync(project, new() { ["PLATFORM_LOGGING__LOGLEVEL__MICROSOFT"] = "Loud" });
+        process.StandardError.ShouldHaveSingleItem().ShouldStartWith(
+            "Invalid setting Logging:LogLevel:Microsoft (env PLATFORM_LOGGING__LOGLEVEL__MICROSOFT, flag --Logging:LogLevel:Microsoft): 'Loud' is not a log level");
+    }
+
     [Fact]
     public async Task SeveralBadSettingsAreEachNamedOnTheirOwnLine()
     {

@@ -83,6 +83,12 @@ public static partial class ServiceRunner
     /// <summary>Runs the options validation that ValidateOnStart would run, and words what it finds.</summary>
     public static IReadOnlyList<string> FindConfigurationProblems(IServiceProvider services)
     {
+        var early = services.GetService<EarlyConfigurationProblems>()?.Problems ?? [];
+        return [.. early, .. ValidateOptions(services)];
+    }
+
+    private static IReadOnlyList<string> ValidateOptions(IServiceProvider services)
+    {
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
