@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Archive.Games;
 using Platform.ServiceDefaults.Configuration;
 using Platform.ServiceDefaults.Health;
 
@@ -19,6 +20,7 @@ public static class ArchiveExtensions
         builder.Services.AddSingleton(services =>
             NpgsqlDataSource.Create(services.GetRequiredService<IOptions<ArchiveOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton<ArchiveSchema>();
+        builder.Services.AddSingleton<IGameStore, PostgresGameStore>();
         builder.Services.AddHealthChecks().AddCheck<ArchiveHealthCheck>("archive", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }

@@ -2,13 +2,18 @@ using Platform.Archive;
 using Platform.Redis;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Hosting;
+using Platform.Games;
+using Web.Games;
 using Web.Site;
 
 var builder = PlatformHost.CreateWebBuilder(args);
 builder.AddPlatformRedis();
 builder.AddArchive();
+builder.AddJoinTokens();
+builder.AddGamesApi();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSite();
+app.MapGames();
 return await app.RunServiceAsync();

@@ -76,18 +76,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>A service wired to this run's Redis and to <paramref name="database"/>.</summary>
     public static ServiceProcess StartWithServers(
-        string project, TestDatabase database, Dictionary<string, string?>? extra = null)
+        string project, TestDatabase database, Dictionary<string, string?>? extra = null, IEnumerable<string>? args = null)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["PLATFORM_REDIS__CONFIGURATION"] = TestServers.Redis,
-            ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = database.ConnectionString,
-        };
+        var environment = TestServers.Environment(database);
         foreach (var (name, value) in extra ?? [])
         {
             environment[name] = value;
         }
-        return Start(project, environment);
+        return Start(project, environment, args);
     }
 
     /// <summary>Waits for the process to end on its own and returns its exit code.</summary>

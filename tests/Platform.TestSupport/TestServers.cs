@@ -15,8 +15,22 @@ public static class TestServers
 
     public static string Chromium => Required("PLATFORM_TEST_CHROMIUM");
 
+    /// <summary>A join-token key made for this test run, given to every Web and GameChannels a test starts.</summary>
+    public static string TokenKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public const string TokenKeyId = "test";
+
+    /// <summary>Settings under which every service starts, pointed at this run's servers and <paramref name="database"/>.</summary>
+    public static Dictionary<string, string?> Environment(TestDatabase? database) => new()
+    {
+        ["PLATFORM_REDIS__CONFIGURATION"] = Redis,
+        ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = database?.ConnectionString ?? "Host=127.0.0.1;Database=unused;Username=postgres",
+        [$"PLATFORM_TOKENS__KEYS__{TokenKeyId}"] = TokenKey,
+        ["PLATFORM_TOKENS__CURRENTKEYID"] = TokenKeyId,
+    };
+
     private static string Required(string name) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+        System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException(
                 $"{name} is not set. Run the tests with ./test, which starts Redis, PostgreSQL and the SES " +

@@ -83,11 +83,7 @@ public class HealthTests(MigratedDatabase fixture) : IClassFixture<MigratedDatab
     {
         var flagPort = FreePort.Next();
         // ServiceProcess puts its own port in PLATFORM_URLS; the flag must win over it.
-        await using var service = ServiceProcess.Start("Stats", new()
-        {
-            ["PLATFORM_REDIS__CONFIGURATION"] = TestServers.Redis,
-            ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = fixture.Database.ConnectionString,
-        }, [$"--Urls=http://127.0.0.1:{flagPort}"]);
+        await using var service = ServiceProcess.StartWithServers("Stats", fixture.Database, args: [$"--Urls=http://127.0.0.1:{flagPort}"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{flagPort}/"), Timeout = TaskTimeouts.Default };
         await WaitForAnswerAsync(http, "health/live");
         await Should.ThrowAsync<HttpRequestException>(() => Client(service).GetAsync("health/live"));

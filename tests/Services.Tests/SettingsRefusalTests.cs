@@ -7,7 +7,13 @@ public class SettingsRefusalTests
 {
     private static async Task<ServiceProcess> RunAsync(string project, Dictionary<string, string?> environment, params string[] flags)
     {
-        var process = ServiceProcess.Start(project, environment, [.. Deployables.ArgsFor(project), .. flags], listen: Deployables.IsService(project));
+        // Every other setting is good, so that the one under test is the only line.
+        var settings = TestServers.Environment(null);
+        foreach (var (name, value) in environment)
+        {
+            settings[name] = value;
+        }
+        var process = ServiceProcess.Start(project, settings, [.. Deployables.ArgsFor(project), .. flags], listen: Deployables.IsService(project));
         var exitCode = await process.WaitForExitAsync();
         exitCode.ShouldBe(2, process.Describe());
         process.StandardOutput.Concat(process.StandardError).ShouldNotContain(line => line.TrimStart().StartsWith("at "), process.Describe());
@@ -72,12 +78,10 @@ public class SettingsRefusalTests
         await using var first = ServiceProcess.StartWithServers("Stats", database);
         await first.WaitUntilReadyAsync();
 
-        await using var second = ServiceProcess.Start("Stats", new()
+        await using var second = ServiceProcess.StartWithServers("Stats", database, new()
         {
-            ["PLATFORM_REDIS__CONFIGURATION"] = TestServers.Redis,
-            ["PLATFORM_ARCHIVE__CONNECTIONSTRING"] = database.ConnectionString,
             ["PLATFORM_URLS"] = first.BaseAddress!.ToString().TrimEnd('/'),
-        }, listen: false);
+        });
         (await second.WaitForExitAsync()).ShouldBe(2, second.Describe());
         second.StandardError.ShouldContain(l => l.StartsWith("Invalid setting Urls (env PLATFORM_URLS", StringComparison.Ordinal), second.Describe());
     }

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+
+namespace GameChannels.Core;
+
+/// <summary>The channel server's figures, scraped from /metrics as platform_channel_*.</summary>
+public sealed class ChannelMetrics
+{
+    private readonly Counter<long> _appended;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _droppedSlow;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Histogram<double> _appendSeconds;
+
+    public ChannelMetrics(IMeterFactory meters, Lazy<GameRooms> rooms)
+    {
+        var meter = meters.Create("Platform.GameChannels");
+        _appended = meter.CreateCounter<long>("platform.channel.messages.appended", "{message}", "Messages given a number and logged");
+        _delivered = meter.CreateCounter<long>("platform.channel.messages.delivered", "{message}", "Messages handed to a connection");
+        _refused = meter.CreateCounter<long>("platform.channel.refused", "{message}", "Requests refused, by error code");
+        _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
+        _connections = meter.CreateUpDownCounter<long>("platform.channel.connections", "{connection}", "Open game connections");
+        _appendSeconds = meter.CreateHistogram<double>("platform.channel.append.duration", "s", "Time to append one message to the Redis log",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        meter.CreateObservableGauge("platform.channel.games", () => rooms.Value.Count, "{game}", "Games with a connection on this server");
+    }
+
+    public void Appended(TimeSpan took)
+    {
+        _appended.Add(1);
+        _appendSeconds.Record(took.TotalSeconds);
+    }
+
+    public void Delivered() => _delivered.Add(1);
+
+    public void Refused(string code) => _refused.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void DroppedSlow() => _droppedSlow.Add(1);
+
+    public void Connected(int change) => _connections.Add(change);
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Platform.Archive.Games;
+using Platform.Games;
+using Platform.Redis;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// What follows a game's end, once game.ended is in its log: the status everyone reads, the archive's record,
+/// and a job for the workers that follow (statistics, moving the log to the archive).
+/// </summary>
+public sealed class GameEnding(GameLog log, IGameStore store, JobQueue jobs, TimeProvider time)
+{
+    private sealed record GameEndedJob(string GameId, string Reason, long LastSeq, DateTimeOffset EndedAt);
+
+    public async Task EndedAsync(string gameId, string reason, long lastSeq)
+    {
+        var endedAt = time.GetUtcNow();
+        await log.SetStatusAsync(gameId, GameStatus.Ended);
+        await store.EndAsync(gameId, endedAt, CancellationToken.None);
+        await jobs.PostAsync(JobQueue.GameEnded,
+            JsonSerializer.Serialize(new GameEndedJob(gameId, reason, lastSeq, endedAt), JsonSerializerOptions.Web));
+        await log.ForgetLiveAsync(gameId);
+    }
+}

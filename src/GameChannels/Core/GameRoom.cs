@@ -1,0 +1,323 @@
+using System.Globalization;
+using System.Text.Json;
+using GameChannels.Rules;
+using Platform.Games;
+using Platform.Redis;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// One game on this channel server, free of any transport. Everything that gives a number (a player's
+/// message, presence, the rules' follow-ups, the end) happens under the game's own lock and is relayed before
+/// the lock is released, so every connection receives the game's messages in number order. Games never wait
+/// for one another: each has its own lock.
+/// </summary>
+public sealed partial class GameRoom(string gameId, Title title, RoomServices services)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<IMember> _members = [];
+    private readonly List<IMember> _live = [];
+    private readonly TokenBucket _limiter = new(services.Time, services.Options.MessagesPerSecondPerGame, services.Options.BurstPerGame);
+    private IRulesState? _rules;
+    private bool _ended;
+    private bool _closed;
+    private int _memberCount;
+
+    public string GameId => gameId;
+
+    public Title Title => title;
+
+    /// <summary>Reads the game's state from the log: whether it has ended, and the rules' state.</summary>
+    internal async Task LoadAsync()
+    {
+        var state = await services.Log.StateAsync(gameId);
+        _ended = state.Status == GameStatus.Ended;
+        if (services.Rules.TryGetValue(title.Id, out var rules))
+        {
+            _rules = rules.NewGame();
+            for (long after = 0; ;)
+            {
+                var (messages, more) = await services.Log.ReadAsync(gameId, after, 1000, seat: null);
+                foreach (var message in messages)
+                {
+                    Observe(message.Seq, message.Tail);
+                    after = message.Seq;
+                }
+                if (!more)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a connection: its first connection announces the player (player.joined), every connection is
+    /// announced (player.connected). False if this room was closed meanwhile (the caller gets a fresh one).
+    /// </summary>
+    public async Task<bool> JoinAsync(IMember member)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_closed)
+            {
+                return false;
+            }
+            if (_members.Count >= services.Options.MaxConnectionsPerGame)
+            {
+                throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
+            }
+            _members.Add(member);
+            Volatile.Write(ref _memberCount, _members.Count);
+            services.Metrics.Connected(1);
+            var seat = member.Player.Seat;
+            if (await services.Presence.FirstConnectionAsync(gameId, seat, member.Player.Name))
+            {
+                await AppendAndRelayAsync(null, "player.joined", Json(new SeatName(seat, member.Player.Name)), null, null);
+            }
+            await services.Presence.ConnectedAsync(gameId, seat);
+            await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task LeaveAsync(IMember member, string reason)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_members.Remove(member))
+            {
+                return;
+            }
+            _live.Remove(member);
+            Volatile.Write(ref _memberCount, _members.Count);
+            services.Metrics.Connected(-1);
+            await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
+            await AppendAndRelayAsync(null, "player.disconnected", Json(new SeatReason(member.Player.Seat, reason)), null, null);
+            if (_members.Count == 0)
+            {
+                _closed = true;
+                services.Rooms.Remove(this);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Appends a player's message and relays it; a resend of the same client id returns the first number.</summary>
+    public async Task<long> SendAsync(IMember member, SendRequest request)
+    {
+        var (clientMsgId, type, body) = Validate(request);
+        if (!member.Limiter.TryTake())
+        {
+            throw ChannelException.RateLimited("on this connection");
+        }
+        if (!_limiter.TryTake())
+        {
+            throw ChannelException.RateLimited("in this game");
+        }
+        var seat = member.Player.Seat;
+        var clientIdKey = string.Create(CultureInfo.InvariantCulture, $"{seat}:{clientMsgId}");
+
+        await _gate.WaitAsync();
+        try
+        {
+            Verdict verdict = Verdict.Accept;
+            if (_rules is not null)
+            {
+                // A retry of a message the rules already accepted must get its number, not a second judgement.
+                if (await services.Log.FindClientIdAsync(gameId, clientIdKey) is { } earlier)
+                {
+                    return earlier;
+                }
+                verdict = _rules.Judge(seat, type, body);
+                if (verdict.Rejection is { } why)
+                {
+                    throw new ChannelException("rejected", why);
+                }
+            }
+            if (_ended)
+            {
+                throw ChannelException.GameEnded(gameId);
+            }
+
+            var tail = Envelopes.Tail(seat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, request.To);
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(tail);
+            if (bytes > services.Options.MaxMessageBytes)
+            {
+                throw ChannelException.TooLarge(bytes, services.Options.MaxMessageBytes);
+            }
+            var seq = await AppendAndRelayAsync(seat, tail, request.To, clientIdKey);
+            foreach (var followUp in verdict.FollowUps)
+            {
+                await AppendAndRelayAsync(null, followUp.Type, followUp.Body, null, null);
+            }
+            if (verdict.EndsGame)
+            {
+                await EndLockedAsync(null, "rules");
+            }
+            return seq;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A page of the messages after <paramref name="afterSeq"/> that the member may see. The last page (More is
+    /// false) also makes the connection live: from then on it is relayed every new message.
+    /// </summary>
+    public async Task<LogPage> ResumeAsync(IMember member, long afterSeq)
+    {
+        if (afterSeq < 0)
+        {
+            throw ChannelException.BadRequest("afterSeq must be 0 or more");
+        }
+        await _gate.WaitAsync();
+        try
+        {
+            var state = await services.Log.StateAsync(gameId);
+            var (messages, more) = await services.Log.ReadAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
+            if (!more && _members.Contains(member) && !_live.Contains(member))
+            {
+                _live.Add(member);
+            }
+            return new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Ends the game (by its host, its rules or the idle sweep); returns the number of game.ended.</summary>
+    public async Task<long> EndAsync(int? bySeat, string reason)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return await EndLockedAsync(bySeat, reason);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Whether nobody is connected.</summary>
+    public bool IsEmpty => Volatile.Read(ref _memberCount) == 0;
+
+    /// <summary>Ends the game if nobody is connected (the idle sweep), and lets the room go.</summary>
+    public async Task<bool> EndIfIdleAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_members.Count > 0 || _closed)
+            {
+                return false;
+            }
+            _closed = true;
+            services.Rooms.Remove(this);
+            if (_ended)
+            {
+                await services.Log.ForgetLiveAsync(gameId);
+                return false;
+            }
+            await EndLockedAsync(null, "idle");
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The server is stopping: every connection is told to come back after a random delay.</summary>
+    public async Task SendReconnectAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            foreach (var member in _members)
+            {
+                member.Reconnect(Random.Shared.Next(services.Options.ReconnectJitterMs + 1));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> EndLockedAsync(int? bySeat, string reason)
+    {
+        if (_ended)
+        {
+            throw ChannelException.GameEnded(gameId);
+        }
+        var seq = await AppendAndRelayAsync(null, "game.ended", Json(new EndedBy(reason, bySeat)), null, null);
+        _ended = true;
+        await services.Ending.EndedAsync(gameId, reason, seq);
+        return seq;
+    }
+
+    private Task<long> AppendAndRelayAsync(int? fromSeat, string type, JsonElement body, string? clientMsgId, int? to) =>
+        AppendAndRelayAsync(fromSeat, Envelopes.Tail(fromSeat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, to), to, null);
+
+    /// <summary>Appends under the lock (held by the caller), then hands the envelope to every live connection that may see it.</summary>
+    private async Task<long> AppendAndRelayAsync(int? fromSeat, string tail, int? to, string? clientIdKey)
+    {
+        var from = fromSeat?.ToString(CultureInfo.InvariantCulture) ?? Envelopes.System;
+        var started = services.Time.GetTimestamp();
+        var appended = await services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, services.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        services.Metrics.Appended(services.Time.GetElapsedTime(started));
+        if (appended.Duplicate)
+        {
+            return appended.Seq;
+        }
+        var message = new LoggedMessage(appended.Seq, tail, from, to);
+        if (_rules is not null)
+        {
+            Observe(appended.Seq, tail);
+        }
+        var envelope = message.Envelope;
+        for (var i = _live.Count - 1; i >= 0; i--)
+        {
+            var member = _live[i];
+            if (!message.VisibleTo(member.Player.Seat))
+            {
+                continue;
+            }
+            if (member.TryDeliver(envelope))
+            {
+                services.Metrics.Delivered();
+            }
+            else
+            {
+                // It cannot keep up: drop it (it resumes later) rather than hold up the others.
+                _live.RemoveAt(i);
+                services.Metrics.DroppedSlow();
+                member.Drop("send queue full");
+            }
+        }
+        return appended.Seq;
+    }
+
+    private void Observe(long seq, string tail)
+    {
+        using var envelope = JsonDocument.Parse(Envelopes.Complete(seq, tail).Utf8);
+        var root = envelope.RootElement;
+        int? from = root.GetProperty("from").ValueKind == JsonValueKind.Number ? root.GetProperty("from").GetInt32() : null;
+        _rules!.Observe(from, root.GetProperty("type").GetString()!, root.GetProperty("body"));
+    }
+}

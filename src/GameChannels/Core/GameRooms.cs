@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Platform.Games;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// The games that have a connection on this server. A room is created (and its state loaded from the log) on
+/// the first connection and removed when the last one leaves; a join that meets a room just being removed
+/// starts a fresh one, so a game never has two rooms at once.
+/// </summary>
+public sealed class GameRooms(Lazy<RoomServices> services)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<GameRoom>>> _rooms = new();
+
+    public int Count => _rooms.Count;
+
+    public async Task<GameRoom> GetAsync(string gameId, Title title)
+    {
+        while (true)
+        {
+            var entry = _rooms.GetOrAdd(gameId, id => new Lazy<Task<GameRoom>>(() => LoadAsync(id, title)));
+            try
+            {
+                return await entry.Value;
+            }
+            catch
+            {
+                _rooms.TryRemove(KeyValuePair.Create(gameId, entry));
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Adds a connection to its game's room.</summary>
+    public async Task<GameRoom> JoinAsync(IMember member, Title title)
+    {
+        while (true)
+        {
+            var room = await GetAsync(member.Player.GameId, title);
+            if (await room.JoinAsync(member))
+            {
+                return room;
+            }
+        }
+    }
+
+    public IReadOnlyList<GameRoom> Snapshot() =>
+        _rooms.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result).ToList();
+
+    /// <summary>Called by a room, under its lock, as its last connection leaves.</summary>
+    internal void Remove(GameRoom room)
+    {
+        if (_rooms.TryGetValue(room.GameId, out var entry) && entry.IsValueCreated
+            && entry.Value.IsCompletedSuccessfully && entry.Value.Result == room)
+        {
+            _rooms.TryRemove(KeyValuePair.Create(room.GameId, entry));
+        }
+    }
+
+    private async Task<GameRoom> LoadAsync(string gameId, Title title)
+    {
+        var room = new GameRoom(gameId, title, services.Value);
+        await room.LoadAsync();
+        return room;
+    }
+}

@@ -1,0 +1,27 @@
+using GameChannels.Rules;
+using Microsoft.Extensions.Options;
+using Platform.Redis;
+
+namespace GameChannels.Core;
+
+/// <summary>What every game room shares: the stores, the limits, the clock, the rules, the meters.</summary>
+public sealed class RoomServices(
+    GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
+    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms)
+{
+    public GameLog Log => log;
+
+    public GamePresence Presence => presence;
+
+    public GameEnding Ending => ending;
+
+    public ChannelOptions Options { get; } = options.Value;
+
+    public TimeProvider Time => time;
+
+    public IReadOnlyDictionary<string, ITitleRules> Rules { get; } = rules.ToDictionary(r => r.TitleId);
+
+    public ChannelMetrics Metrics => metrics;
+
+    public GameRooms Rooms => rooms.Value;
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Platform.Games;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// Reads a Send argument by hand rather than through the transport's binder, so that any malformed message
+/// gets a bad_request that says what is wrong instead of a generic invocation failure.
+/// </summary>
+public static class SendRequests
+{
+    public static SendRequest Parse(JsonElement message)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            throw ChannelException.BadRequest("send an object {clientMsgId, type, body, to?}");
+        }
+        string? clientMsgId = null, type = null;
+        int? to = null;
+        var body = default(JsonElement);
+        foreach (var property in message.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "clientMsgId":
+                    clientMsgId = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                        : throw ChannelException.BadRequest("clientMsgId must be a string");
+                    break;
+                case "type":
+                    type = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                        : throw ChannelException.BadRequest("type must be a string");
+                    break;
+                case "body":
+                    body = property.Value;
+                    break;
+                case "to":
+                    to = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.Null => null,
+                        JsonValueKind.Number when property.Value.TryGetInt32(out var seat) => seat,
+                        _ => throw ChannelException.BadRequest("to must be a seat number"),
+                    };
+                    break;
+                default:
+                    throw ChannelException.BadRequest($"unknown field '{property.Name}'");
+            }
+        }
+        return new SendRequest(clientMsgId, type, body, to);
+    }
+}

@@ -1,0 +1,59 @@
+using Platform.Games;
+
+namespace GameChannels.SignalR;
+
+/// <summary>
+/// Opens the join token before SignalR sees the request (negotiate and connect alike): a bad, expired or
+/// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason.
+/// </summary>
+internal static class ChannelAuth
+{
+    private const string PlayerKey = "platform.player";
+
+    public static IApplicationBuilder UseChannelAuth(this IApplicationBuilder app, PathString path) =>
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments(path))
+            {
+                await next(context);
+                return;
+            }
+            var tokens = context.RequestServices.GetRequiredService<JoinTokens>();
+            var problem = Authorize(context, tokens);
+            if (problem is not null)
+            {
+                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused("unauthorized");
+                await TypedResults.Problem(detail: problem, statusCode: StatusCodes.Status401Unauthorized,
+                    extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" }).ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+
+    public static JoinToken PlayerOf(HttpContext? context) =>
+        context?.Items[PlayerKey] as JoinToken ?? throw new InvalidOperationException("The channel request was not authorized.");
+
+    private static string? Authorize(HttpContext context, JoinTokens tokens)
+    {
+        if (!GameIds.TryNormalize(context.Request.Query["game"], out var gameId))
+        {
+            return "the channel URL needs ?game=<game id>";
+        }
+        var token = context.Request.Query["access_token"].ToString();
+        var header = context.Request.Headers.Authorization.ToString();
+        if (token.Length == 0 && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = header["Bearer ".Length..].Trim();
+        }
+        if (!tokens.TryOpen(token, out var player, out var problem))
+        {
+            return problem;
+        }
+        if (player.GameId != gameId)
+        {
+            return "the token is for another game";
+        }
+        context.Items[PlayerKey] = player;
+        return null;
+    }
+}

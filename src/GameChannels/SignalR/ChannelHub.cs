@@ -1,0 +1,67 @@
+using System.Text.Json;
+using GameChannels.Core;
+using Microsoft.AspNetCore.SignalR;
+using Platform.Games;
+
+namespace GameChannels.SignalR;
+
+/// <summary>
+/// The SignalR transport over the game core: one connection per player per page, on /channels?game=ID with
+/// the join token. docs/protocol.md describes the methods and events.
+/// </summary>
+public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
+{
+    private const string MemberKey = "member";
+    private const string RoomKey = "room";
+
+    public override async Task OnConnectedAsync()
+    {
+        var player = ChannelAuth.PlayerOf(Context.GetHttpContext());
+        var title = Titles.Find(player.Title) ?? throw new HubException("unauthorized: the token names an unknown title");
+        var seats = Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
+        if (player.Seat < 1 || player.Seat > seats)
+        {
+            throw new HubException($"forbidden: seat {player.Seat} is beyond the {seats} players this game may have");
+        }
+        var member = new SignalRMember(Context, Clients.Caller, player,
+            new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
+            services.Options.SendQueueLength);
+        Context.Items[MemberKey] = member;
+        try
+        {
+            Context.Items[RoomKey] = await rooms.JoinAsync(member, title);
+        }
+        catch
+        {
+            await member.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(MemberKey, out var item) && item is SignalRMember member)
+        {
+            if (Context.Items.TryGetValue(RoomKey, out var room) && room is GameRoom gameRoom)
+            {
+                await gameRoom.LeaveAsync(member, member.DropReason ?? (exception is null ? "closed" : "connection lost"));
+            }
+            await member.DisposeAsync();
+        }
+    }
+
+    /// <summary>Appends a message to the game's log and relays it; returns its number.</summary>
+    public Task<long> Send(JsonElement message) => Room.SendAsync(Member, SendRequests.Parse(message));
+
+    /// <summary>A page of the messages after afterSeq; the last page makes the connection live.</summary>
+    public Task<LogPage> Resume(long afterSeq) => Room.ResumeAsync(Member, afterSeq);
+
+    /// <summary>The host (seat 1) ends the game.</summary>
+    public Task<long> EndGame() => Member.Player.Seat == 1
+        ? Room.EndAsync(1, "host")
+        : throw new ChannelException("forbidden", "only the host (seat 1) can end the game");
+
+    private SignalRMember Member => (SignalRMember)Context.Items[MemberKey]!;
+
+    private GameRoom Room => (GameRoom)Context.Items[RoomKey]!;
+}

@@ -1,0 +1,49 @@
+using GameChannels.Core;
+using GameChannels.Rules;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Platform.Games;
+using Platform.ServiceDefaults.Configuration;
+
+namespace GameChannels.SignalR;
+
+public static class GameChannelsExtensions
+{
+    public static IHostApplicationBuilder AddGameChannels(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSettings<ChannelOptions>(ChannelOptions.Section);
+        services.AddSingleton<GameRooms>();
+        services.AddSingleton<RoomServices>();
+        services.AddSingleton<GameEnding>();
+        services.AddSingleton<ChannelMetrics>();
+        // The rooms and what they share refer to one another; Lazy breaks the circle.
+        services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
+        services.AddSingleton(sp => new Lazy<RoomServices>(sp.GetRequiredService<RoomServices>));
+        services.AddSingleton<ITitleRules, TicTacToeRules>();
+        services.AddHostedService<ChannelLifecycle>();
+        services.AddSingleton<IdleSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());
+
+        services.AddCors();
+        services.AddSignalR(hub =>
+            {
+                hub.AddFilter<ChannelErrorFilter>();
+                // Above the largest message, so that an oversized one gets too_large rather than a closed connection.
+                hub.MaximumReceiveMessageSize = 4 * 1024 * 1024;
+            })
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GamesJsonContext.Default));
+        services.AddSingleton<ChannelErrorFilter>();
+        return builder;
+    }
+
+    public static WebApplication MapGameChannels(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ChannelOptions>>().Value;
+        app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
+        app.UseWebSockets();
+        app.UseChannelAuth("/channels");
+        app.MapHub<ChannelHub>("/channels");
+        return app;
+    }
+}

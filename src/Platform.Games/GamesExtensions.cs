@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Configuration;
+
+namespace Platform.Games;
+
+public static class GamesExtensions
+{
+    /// <summary>Join tokens, sealed and opened with the keys in section Tokens.</summary>
+    public static IHostApplicationBuilder AddJoinTokens(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSettings<TokenOptions>(TokenOptions.Section);
+        builder.Services.AddSingleton<JoinTokens>();
+        return builder;
+    }
+}

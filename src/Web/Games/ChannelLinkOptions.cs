@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Web.Games;
+
+/// <summary>Section <c>Channels</c> (Web): where browsers reach the game channels.</summary>
+public sealed class ChannelLinkOptions : IValidatableObject
+{
+    public const string Section = "Channels";
+
+    /// <summary>The channel server's public base URL, as browsers reach it (through the router in production).</summary>
+    [Required(ErrorMessage = "is required: the channel server's public URL, e.g. https://play.example.com")]
+    public string PublicUrl { get; set; } = "http://127.0.0.1:8081";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(PublicUrl)
+            && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult("must be an absolute http or https URL", [nameof(PublicUrl)]);
+        }
+    }
+
+    public string ChannelUrl(string gameId) => $"{PublicUrl.TrimEnd('/')}/channels?game={gameId}";
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Platform.Archive.Games;
+using Platform.Games;
+using Platform.Redis;
+
+namespace Web.Games;
+
+public static class GamesApi
+{
+    public static IEndpointRouteBuilder MapGames(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/titles", () => TypedResults.Ok<IReadOnlyList<TitleView>>(
+            Titles.All.Select(t => new TitleView(t.Id, t.Name, t.MinPlayers, t.MaxPlayers)).ToList()));
+
+        var games = api.MapGroup("/games");
+        games.MapPost("/", CreateAsync);
+        games.MapPost("/{gameId}/players", JoinAsync);
+        games.MapGet("/{gameId}", GetAsync);
+        games.MapGet("/{gameId}/messages", MessagesAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<GameCreated>, ProblemHttpResult>> CreateAsync(
+        CreateGameRequest request, HttpContext http, IGameStore store, GameLog log, JoinTokens tokens,
+        IOptions<ChannelLinkOptions> channels, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // Paid titles will need a purchase ticket here, once purchases exist.
+        if (Titles.Find(request.Title) is not { } title)
+        {
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, "unknown_title",
+                $"There is no title '{request.Title}'; known titles: {string.Join(", ", Titles.All.Select(t => t.Id))}.");
+        }
+        if (!ApiErrors.TryName(request.Name, out var name))
+        {
+            return ApiErrors.BadRequest("name must be 1 to 40 characters.");
+        }
+        var (gameId, host) = await store.CreateAsync(title.Id, name, cancellationToken);
+        await log.TouchAsync(gameId, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var token = tokens.Seal(tokens.Issue(gameId, host.PlayerId, host.Seat, title.Id, name));
+        var shareUrl = $"{http.Request.Scheme}://{http.Request.Host}/play/{gameId}";
+        return TypedResults.Created($"/api/games/{gameId}",
+            new GameCreated(gameId, host.PlayerId, host.Seat, token, channels.Value.ChannelUrl(gameId), shareUrl));
+    }
+
+    private static async Task<Results<Created<GameJoined>, Ok<GameJoined>, ProblemHttpResult>> JoinAsync(
+        string gameId, JoinGameRequest request, IGameStore store, JoinTokens tokens, IOptions<ChannelLinkOptions> channels,
+        CancellationToken cancellationToken)
+    {
+        if (!GameIds.TryNormalize(gameId, out gameId))
+        {
+            return ApiErrors.NotFound(gameId);
+        }
+        if (request.PlayerId is { Length: > 0 } playerId)
+        {
+            // A reloaded page reclaims its seat; an ended game can still be looked at.
+            var game = await store.FindAsync(gameId, cancellationToken);
+            if (game?.Seats.FirstOrDefault(s => s.PlayerId == playerId) is not { } seat)
+            {
+                return game is null ? ApiErrors.NotFound(gameId)
+                    : ApiErrors.Problem(StatusCodes.Status404NotFound, "unknown_player", "That player is not in this game; join with a name.");
+            }
+            return TypedResults.Ok(Joined(tokens, channels.Value, gameId, game.Title, seat));
+        }
+        if (!ApiErrors.TryName(request.Name, out var name))
+        {
+            return ApiErrors.BadRequest("Give a name (1 to 40 characters) to join, or your playerId to rejoin.");
+        }
+        var existing = await store.FindAsync(gameId, cancellationToken);
+        if (existing is null || Titles.Find(existing.Title) is not { } title)
+        {
+            return ApiErrors.NotFound(gameId);
+        }
+        var (outcome, joined) = await store.JoinAsync(gameId, name, title.MaxPlayers, title.MinPlayers, cancellationToken);
+        return outcome switch
+        {
+            JoinOutcome.Joined => TypedResults.Created($"/api/games/{gameId}", Joined(tokens, channels.Value, gameId, title.Id, joined!)),
+            JoinOutcome.Full => ApiErrors.Problem(StatusCodes.Status409Conflict, "game_full", $"All {title.MaxPlayers} seats of game {gameId} are taken."),
+            JoinOutcome.Ended => ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended."),
+            _ => ApiErrors.NotFound(gameId),
+        };
+    }
+
+    private static async Task<Results<Ok<GameView>, ProblemHttpResult>> GetAsync(
+        string gameId, IGameStore store, GameLog log, GamePresence presence, CancellationToken cancellationToken)
+    {
+        if (!GameIds.TryNormalize(gameId, out gameId) || await store.FindAsync(gameId, cancellationToken) is not { } game)
+        {
+            return ApiErrors.NotFound(gameId);
+        }
+        var online = await presence.OnlineSeatsAsync(gameId);
+        var state = await log.StateAsync(gameId);
+        // Player ids are credentials: the view names seats, never players.
+        var seats = game.Seats.Select(s => new SeatView(s.Seat, s.Name, online.Contains(s.Seat))).ToList();
+        var status = state.Status == GameStatus.Ended ? GameStatus.Ended : game.Status;
+        return TypedResults.Ok(new GameView(gameId, game.Title, status, seats, state.LatestSeq, Titles.Find(game.Title)?.MaxPlayers ?? seats.Count));
+    }
+
+    private static async Task<Results<Ok<LogPage>, ProblemHttpResult>> MessagesAsync(
+        string gameId, HttpContext http, JoinTokens tokens, GameLog log, long after = 0, int limit = 100)
+    {
+        var bearer = http.Request.Headers.Authorization.ToString();
+        if (!bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiErrors.Unauthorized("Send your join token as a bearer token.");
+        }
+        if (!tokens.TryOpen(bearer["Bearer ".Length..].Trim(), out var token, out var problem))
+        {
+            return ApiErrors.Unauthorized($"The token does not open: {problem}.");
+        }
+        if (!GameIds.TryNormalize(gameId, out gameId) || token.GameId != gameId)
+        {
+            return ApiErrors.Unauthorized("The token is for another game.");
+        }
+        if (after < 0 || limit is < 1 or > 500)
+        {
+            return ApiErrors.BadRequest("after must be 0 or more, and limit between 1 and 500.");
+        }
+        var state = await log.StateAsync(gameId);
+        var (messages, more) = await log.ReadAsync(gameId, after, limit, token.Seat);
+        return TypedResults.Ok(new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more));
+
+    }
+    private static GameJoined Joined(JoinTokens tokens, ChannelLinkOptions channels, string gameId, string title, SeatRecord seat) =>
+        new(seat.PlayerId, seat.Seat, tokens.Seal(tokens.Issue(gameId, seat.PlayerId, seat.Seat, title, seat.Name)), channels.ChannelUrl(gameId));
+}
