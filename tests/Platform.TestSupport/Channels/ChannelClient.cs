@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.TestSupport.Channels;
+
+/// <summary>A player's connection to a game channel, as a test drives it: what it received, in order.</summary>
+public sealed class ChannelClient : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly ConcurrentQueue<JsonElement> _received = new();
+
+    private ChannelClient(HubConnection connection)
+    {
+        _connection = connection;
+        _connection.On<JsonElement>("message", envelope =>
+        {
+            _received.Enqueue(envelope.Clone());
+            _messages.Writer.TryWrite(envelope.Clone());
+        });
+        _connection.On<JsonElement>("reconnect", reconnect => ReconnectAfterMs = reconnect.GetProperty("afterMs").GetInt32());
+        _connection.Closed += error =>
+        {
+            ClosedWith = error;
+            Closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Every live envelope received so far, in arrival order.</summary>
+    public IReadOnlyList<JsonElement> Received => [.. _received];
+
+    public int? ReconnectAfterMs { get; private set; }
+
+    public Exception? ClosedWith { get; private set; }
+
+    public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static Uri ChannelUri(Uri server, string gameId, string token) =>
+        new($"ws://{server.Host}:{server.Port}/channels?game={gameId}&access_token={Uri.EscapeDataString(token)}");
+
+    /// <summary>Connects; with <paramref name="resume"/>, also resumes from 0 so that it receives live messages.</summary>
+    public static async Task<ChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true)
+    {
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton<IConnectionFactory, WebSocketConnectionFactory>();
+        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(ChannelUri(server, gameId, token)));
+        var connection = builder.Build();
+        var client = new ChannelClient(connection);
+        await connection.StartAsync().DefaultTimeout();
+        if (resume)
+        {
+            await client.ResumeAllAsync(0);
+        }
+        return client;
+    }
+
+    public Task<long> SendAsync(string type, object? body, string? clientMsgId = null, int? to = null) =>
+        _connection.InvokeAsync<long>("Send", new { clientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), type, body, to }).DefaultTimeout();
+
+    /// <summary>Sends an arbitrary argument, for tests of malformed input.</summary>
+    public Task<long> SendRawAsync(object argument) => _connection.InvokeAsync<long>("Send", argument).DefaultTimeout();
+
+    public Task<JsonElement> ResumeAsync(long afterSeq) => _connection.InvokeAsync<JsonElement>("Resume", afterSeq).DefaultTimeout();
+
+    /// <summary>Every page of Resume from <paramref name="afterSeq"/> until the last one (which makes the connection live).</summary>
+    public async Task<List<JsonElement>> ResumeAllAsync(long afterSeq)
+    {
+        var messages = new List<JsonElement>();
+        while (true)
+        {
+            var page = await ResumeAsync(afterSeq);
+            foreach (var message in page.GetProperty("messages").EnumerateArray())
+            {
+                messages.Add(message.Clone());
+                afterSeq = message.GetProperty("seq").GetInt64();
+            }
+            if (!page.GetProperty("more").GetBoolean())
+            {
+                return messages;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The "code: detail" of a refusal. SignalR puts it after a fixed preamble:
+    /// "An unexpected error occurred invoking 'Send' on the server. HubException: code: detail".
+    /// </summary>
+    public static string Refusal(Exception error)
+    {
+        const string marker = "HubException: ";
+        var at = error.Message.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? error.Message : error.Message[(at + marker.Length)..];
+    }
+
+    public Task<long> EndGameAsync() => _connection.InvokeAsync<long>("EndGame").DefaultTimeout();
+
+    /// <summary>The next live envelope received.</summary>
+    public async Task<JsonElement> NextAsync(TimeSpan? timeout = null) =>
+        await _messages.Reader.ReadAsync().AsTask().DefaultTimeout(timeout);
+
+    /// <summary>Reads live envelopes until one matches, returning all read on the way (it included).</summary>
+    public async Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        var read = new List<JsonElement>();
+        using var deadline = new CancellationTokenSource(timeout ?? TaskTimeouts.Default);
+        while (true)
+        {
+            var message = await _messages.Reader.ReadAsync(deadline.Token);
+            read.Add(message);
+            if (match(message))
+            {
+                return read;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+}
