@@ -31,9 +31,7 @@ public sealed class GameLog(IConnectionMultiplexer redis)
           local seen = redis.call('HGET', KEYS[3], ARGV[1])
           if seen then return {tonumber(seen), 1} end
         end
-        if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[5]) == 1 then
-          redis.call('HSET', KEYS[1], 'status', 'waiting')
-        end
+        redis.call('HSETNX', KEYS[1], 'epoch', ARGV[5])
         local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
         if ARGV[4] == '' then
           redis.call('XADD', KEYS[2], seq .. '-0', 'e', ARGV[2], 'f', ARGV[3])

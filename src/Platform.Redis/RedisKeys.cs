@@ -8,7 +8,7 @@ namespace Platform.Redis;
 /// </summary>
 public static class RedisKeys
 {
-    /// <summary>Hash: seq (last number given), epoch (changes only if the log was lost), title, status.</summary>
+    /// <summary>Hash: seq (last number given), epoch (changes only if the log was lost), status (ended once it is).</summary>
     public static RedisKey GameMeta(string gameId) => $"game:{{{gameId}}}:meta";
 
     /// <summary>Stream: one entry per message, id "{seq}-0", fields e (envelope tail), f (from), t (to seat).</summary>

@@ -13,6 +13,7 @@ builder.AddJoinTokens();
 builder.AddGamesApi();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
 app.MapSite();
 app.MapGames();

@@ -2,7 +2,7 @@ namespace GameChannels.Core;
 
 /// <summary>
 /// A refusal the sender is told about, with a stable code: too_large, rate_limited, bad_request, game_ended,
-/// unauthorized, rejected (by the title's rules), forbidden.
+/// rejected (by the title's rules), forbidden. (unauthorized is answered at connect, before the hub.)
 /// </summary>
 public sealed class ChannelException(string code, string detail) : Exception($"{code}: {detail}")
 {

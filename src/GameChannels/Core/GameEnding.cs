@@ -9,7 +9,7 @@ namespace GameChannels.Core;
 /// What follows a game's end, once game.ended is in its log: the status everyone reads, the archive's record,
 /// and a job for the workers that follow (statistics, moving the log to the archive).
 /// </summary>
-public sealed class GameEnding(GameLog log, IGameStore store, JobQueue jobs, TimeProvider time)
+public sealed partial class GameEnding(GameLog log, IGameStore store, JobQueue jobs, TimeProvider time, ILogger<GameEnding> logger)
 {
     private sealed record GameEndedJob(string GameId, string Reason, long LastSeq, DateTimeOffset EndedAt);
 
@@ -17,9 +17,20 @@ public sealed class GameEnding(GameLog log, IGameStore store, JobQueue jobs, Tim
     {
         var endedAt = time.GetUtcNow();
         await log.SetStatusAsync(gameId, GameStatus.Ended);
-        await store.EndAsync(gameId, endedAt, CancellationToken.None);
+        try
+        {
+            await store.EndAsync(gameId, endedAt, CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // The end is in the log and in Redis, which Web also reads; the job's consumers record it again.
+            LogArchiveNotUpdated(gameId, e.Message);
+        }
         await jobs.PostAsync(JobQueue.GameEnded,
             JsonSerializer.Serialize(new GameEndedJob(gameId, reason, lastSeq, endedAt), JsonSerializerOptions.Web));
         await log.ForgetLiveAsync(gameId);
     }
+
+    [LoggerMessage(2401, LogLevel.Warning, "Game {GameId} ended, but the archive could not record it: {Reason}")]
+    private partial void LogArchiveNotUpdated(string gameId, string reason);
 }

@@ -39,9 +39,10 @@ public sealed partial class GameRoom
         {
             throw ChannelException.BadRequest("types starting with 'player.' or 'game.' are the server's own");
         }
-        if (request.To is { } to && (to < 1 || to > Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame)))
+        var seats = Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
+        if (request.To is { } to && (to < 1 || to > seats))
         {
-            throw ChannelException.BadRequest($"to must be a seat from 1 to {title.MaxPlayers}");
+            throw ChannelException.BadRequest($"to must be a seat from 1 to {seats}");
         }
         var body = request.Body.ValueKind == JsonValueKind.Undefined ? JsonNull : request.Body;
         return (clientMsgId, type, body);

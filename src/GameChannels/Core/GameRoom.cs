@@ -22,6 +22,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private bool _ended;
     private bool _closed;
     private int _memberCount;
+    private long _lastSeq;
 
     public string GameId => gameId;
 
@@ -32,6 +33,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     {
         var state = await services.Log.StateAsync(gameId);
         _ended = state.Status == GameStatus.Ended;
+        _lastSeq = state.LatestSeq;
         if (services.Rules.TryGetValue(title.Id, out var rules))
         {
             _rules = rules.NewGame();
@@ -43,6 +45,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                     Observe(message.Seq, message.Tail);
                     after = message.Seq;
                 }
+                _lastSeq = after;
                 if (!more)
                 {
                     break;
@@ -68,15 +71,16 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
             }
-            _members.Add(member);
-            Volatile.Write(ref _memberCount, _members.Count);
-            services.Metrics.Connected(1);
             var seat = member.Player.Seat;
             if (await services.Presence.FirstConnectionAsync(gameId, seat, member.Player.Name))
             {
                 await AppendAndRelayAsync(null, "player.joined", Json(new SeatName(seat, member.Player.Name)), null, null);
             }
             await services.Presence.ConnectedAsync(gameId, seat);
+            // Counted only once Redis has taken it: a join that fails leaves nothing behind.
+            _members.Add(member);
+            Volatile.Write(ref _memberCount, _members.Count);
+            services.Metrics.Connected(1);
             await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
             return true;
         }
@@ -130,23 +134,20 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         await _gate.WaitAsync();
         try
         {
-            Verdict verdict = Verdict.Accept;
-            if (_rules is not null)
+            // A retry of a message already logged gets its number, whatever has happened since (the rules
+            // moved on, the game ended); the Lua append checks again for titles without rules.
+            if ((_rules is not null || _ended) && await services.Log.FindClientIdAsync(gameId, clientIdKey) is { } earlier)
             {
-                // A retry of a message the rules already accepted must get its number, not a second judgement.
-                if (await services.Log.FindClientIdAsync(gameId, clientIdKey) is { } earlier)
-                {
-                    return earlier;
-                }
-                verdict = _rules.Judge(seat, type, body);
-                if (verdict.Rejection is { } why)
-                {
-                    throw new ChannelException("rejected", why);
-                }
+                return earlier;
             }
             if (_ended)
             {
                 throw ChannelException.GameEnded(gameId);
+            }
+            var verdict = _rules?.Judge(seat, type, body, request.To) ?? Verdict.Accept;
+            if (verdict.Rejection is { } why)
+            {
+                throw new ChannelException("rejected", why);
             }
 
             var tail = Envelopes.Tail(seat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, request.To);
@@ -242,21 +243,23 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         }
     }
 
-    /// <summary>The server is stopping: every connection is told to come back after a random delay.</summary>
+    /// <summary>
+    /// The server is stopping: every connection is told to come back after a random delay. Completes when the
+    /// requests are written.
+    /// </summary>
     public async Task SendReconnectAsync()
     {
+        Task[] written;
         await _gate.WaitAsync();
         try
         {
-            foreach (var member in _members)
-            {
-                member.Reconnect(Random.Shared.Next(services.Options.ReconnectJitterMs + 1));
-            }
+            written = _members.Select(m => m.Reconnect(Random.Shared.Next(services.Options.ReconnectJitterMs + 1))).ToArray();
         }
         finally
         {
             _gate.Release();
         }
+        await Task.WhenAll(written);
     }
 
     private async Task<long> EndLockedAsync(int? bySeat, string reason)
@@ -285,6 +288,11 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             return appended.Seq;
         }
+        if (appended.Seq <= _lastSeq)
+        {
+            ResetAfterLostLog();
+        }
+        _lastSeq = appended.Seq;
         var message = new LoggedMessage(appended.Seq, tail, from, to);
         if (_rules is not null)
         {
@@ -311,6 +319,21 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
         }
         return appended.Seq;
+    }
+
+    /// <summary>
+    /// The numbers went back: Redis lost this game's log and a new epoch began. What this room remembers of the
+    /// old log is dropped, and so are the live connections, so that each resumes and sees the new epoch.
+    /// </summary>
+    private void ResetAfterLostLog()
+    {
+        foreach (var member in _live)
+        {
+            member.Drop("log reset");
+        }
+        _live.Clear();
+        _ended = false;
+        _rules = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
     }
 
     private void Observe(long seq, string tail)

@@ -16,8 +16,11 @@ public interface IMember
 
     bool TryDeliver(RawJson envelope);
 
-    /// <summary>Asks the client to come back after a delay (the server is going away), then closes.</summary>
-    void Reconnect(int afterMs);
+    /// <summary>
+    /// Asks the client to come back after a delay (the server is going away), then closes. Completes when the
+    /// request has been written (or the connection has ended).
+    /// </summary>
+    Task Reconnect(int afterMs);
 
     /// <summary>Closes the connection; the client may resume.</summary>
     void Drop(string reason);

@@ -27,8 +27,11 @@ public interface ITitleRules
 /// <summary>One game's state as the rules see it. Called under the game's lock, one message at a time.</summary>
 public interface IRulesState
 {
-    /// <summary>Judges a player's message before it is appended; a rejection appends nothing.</summary>
-    Verdict Judge(int seat, string type, JsonElement body);
+    /// <summary>
+    /// Judges a player's message before it is appended (<paramref name="to"/> is the seat of a direct message);
+    /// a rejection appends nothing.
+    /// </summary>
+    Verdict Judge(int seat, string type, JsonElement body, int? to);
 
     /// <summary>
     /// Sees every message once it is in the log, in order, including system messages and the rules' own

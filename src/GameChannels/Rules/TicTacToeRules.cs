@@ -22,11 +22,15 @@ public sealed class TicTacToeRules : ITitleRules
         private int _next = 1;
         private bool _over;
 
-        public Verdict Judge(int seat, string type, JsonElement body)
+        public Verdict Judge(int seat, string type, JsonElement body, int? to)
         {
             if (type != "move")
             {
                 return Verdict.Accept;
+            }
+            if (to is not null)
+            {
+                return Verdict.Reject("a move is seen by both players: send it without 'to'");
             }
             if (_over)
             {

@@ -26,7 +26,7 @@ internal sealed partial class ChannelErrorFilter(ChannelMetrics metrics, ILogger
         {
             metrics.Refused("unavailable");
             LogStoreUnavailable(invocationContext.HubMethodName, e.Message);
-            throw new HubException("unavailable: the game log cannot be reached right now; retry with the same clientMsgId");
+            throw new HubException("unavailable: the game log cannot be reached right now; retry (a Send with the same clientMsgId)");
         }
     }
 
@@ -40,6 +40,12 @@ internal sealed partial class ChannelErrorFilter(ChannelMetrics metrics, ILogger
         {
             metrics.Refused(e.Code);
             throw new HubException(e.Message);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            metrics.Refused("unavailable");
+            LogStoreUnavailable("connect", e.Message);
+            throw new HubException("unavailable: the game log cannot be reached right now; reconnect shortly");
         }
     }
 

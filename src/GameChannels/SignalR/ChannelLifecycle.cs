@@ -4,15 +4,28 @@ using Platform.Redis;
 namespace GameChannels.SignalR;
 
 /// <summary>
-/// Start: forget connection counts a previous process left behind. Stop: tell every client to reconnect after
-/// a random delay (so they do not all return at once), and wait for the connections to close, so that each
-/// leaves its player.disconnected in the log before Redis is out of reach.
+/// Start: forget connection counts a previous process left behind. Stopping: tell every client to reconnect
+/// after a random delay (so they do not all return at once), then wait for the connections to close, so that
+/// each leaves its player.disconnected in the log before Redis is out of reach.
 /// </summary>
-internal sealed partial class ChannelLifecycle(GameRooms rooms, GamePresence presence, TimeProvider time, ILogger<ChannelLifecycle> logger)
+internal sealed partial class ChannelLifecycle(
+    GameRooms rooms, GamePresence presence, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ChannelLifecycle> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // SignalR closes every connection as the application starts stopping, with a callback registered
+        // when the hub was mapped. Callbacks run newest first, so this one, registered later, runs before it
+        // and gets the reconnect requests out while the connections are still open.
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            var written = Task.WhenAll(rooms.Snapshot().Select(room => room.SendReconnectAsync()));
+            if (!written.Wait(TimeSpan.FromSeconds(3)))
+            {
+                LogReconnectsLate();
+            }
+        });
+
         try
         {
             await presence.ClearAllAsync();
@@ -25,16 +38,15 @@ internal sealed partial class ChannelLifecycle(GameRooms rooms, GamePresence pre
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var room in rooms.Snapshot())
-        {
-            await room.SendReconnectAsync();
-        }
         var deadline = time.GetTimestamp();
         while (rooms.Count > 0 && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(5) && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    [LoggerMessage(2302, LogLevel.Warning, "Not every client was told to reconnect within 3 s; they reconnect on their own")]
+    private partial void LogReconnectsLate();
 
     [LoggerMessage(2301, LogLevel.Warning, "Could not clear stale presence at start: {Reason}")]
     private partial void LogPresenceNotCleared(string reason);

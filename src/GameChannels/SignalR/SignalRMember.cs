@@ -42,12 +42,13 @@ internal sealed class SignalRMember : IMember, IAsyncDisposable
 
     public bool TryDeliver(RawJson envelope) => _queue.Writer.TryWrite(envelope);
 
-    public void Reconnect(int afterMs)
+    public Task Reconnect(int afterMs)
     {
         DropReason ??= "server restarting";
         // Written after everything already queued; the writer closes the connection once it is out.
         _queue.Writer.TryWrite(new Reconnect(afterMs));
         _queue.Writer.TryComplete();
+        return _writer;
     }
 
     public void Drop(string reason)

@@ -45,7 +45,7 @@ public static class GamesApi
     }
 
     private static async Task<Results<Created<GameJoined>, Ok<GameJoined>, ProblemHttpResult>> JoinAsync(
-        string gameId, JoinGameRequest request, IGameStore store, JoinTokens tokens, IOptions<ChannelLinkOptions> channels,
+        string gameId, JoinGameRequest request, IGameStore store, GameLog log, JoinTokens tokens, IOptions<ChannelLinkOptions> channels,
         CancellationToken cancellationToken)
     {
         if (!GameIds.TryNormalize(gameId, out gameId))
@@ -72,11 +72,17 @@ public static class GamesApi
         {
             return ApiErrors.NotFound(gameId);
         }
-        var (outcome, joined) = await store.JoinAsync(gameId, name, title.MaxPlayers, title.MinPlayers, cancellationToken);
+        if ((await log.StateAsync(gameId)).Status == GameStatus.Ended)
+        {
+            // The channel ended it; the archive may not have heard yet.
+            return ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended.");
+        }
+        var seats = Math.Min(title.MaxPlayers, channels.Value.MaxPlayersPerGame);
+        var (outcome, joined) = await store.JoinAsync(gameId, name, seats, Math.Min(title.MinPlayers, seats), cancellationToken);
         return outcome switch
         {
             JoinOutcome.Joined => TypedResults.Created($"/api/games/{gameId}", Joined(tokens, channels.Value, gameId, title.Id, joined!)),
-            JoinOutcome.Full => ApiErrors.Problem(StatusCodes.Status409Conflict, "game_full", $"All {title.MaxPlayers} seats of game {gameId} are taken."),
+            JoinOutcome.Full => ApiErrors.Problem(StatusCodes.Status409Conflict, "game_full", $"All {seats} seats of game {gameId} are taken."),
             JoinOutcome.Ended => ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended."),
             _ => ApiErrors.NotFound(gameId),
         };
@@ -100,6 +106,10 @@ public static class GamesApi
     private static async Task<Results<Ok<LogPage>, ProblemHttpResult>> MessagesAsync(
         string gameId, HttpContext http, JoinTokens tokens, GameLog log, long after = 0, int limit = 100)
     {
+        if (!GameIds.TryNormalize(gameId, out gameId))
+        {
+            return ApiErrors.NotFound(gameId);
+        }
         var bearer = http.Request.Headers.Authorization.ToString();
         if (!bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -109,7 +119,7 @@ public static class GamesApi
         {
             return ApiErrors.Unauthorized($"The token does not open: {problem}.");
         }
-        if (!GameIds.TryNormalize(gameId, out gameId) || token.GameId != gameId)
+        if (token.GameId != gameId)
         {
             return ApiErrors.Unauthorized("The token is for another game.");
         }

@@ -14,6 +14,7 @@ public sealed class ChannelClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
     private readonly ConcurrentQueue<JsonElement> _received = new();
+    private readonly ConcurrentQueue<JsonElement> _history = new();
 
     private ChannelClient(HubConnection connection)
     {
@@ -21,6 +22,7 @@ public sealed class ChannelClient : IAsyncDisposable
         _connection.On<JsonElement>("message", envelope =>
         {
             _received.Enqueue(envelope.Clone());
+            _history.Enqueue(envelope.Clone());
             _messages.Writer.TryWrite(envelope.Clone());
         });
         _connection.On<JsonElement>("reconnect", reconnect => ReconnectAfterMs = reconnect.GetProperty("afterMs").GetInt32());
@@ -34,6 +36,9 @@ public sealed class ChannelClient : IAsyncDisposable
 
     /// <summary>Every live envelope received so far, in arrival order.</summary>
     public IReadOnlyList<JsonElement> Received => [.. _received];
+
+    /// <summary>Everything it was given, by Resume or live, in the order it got it.</summary>
+    public IReadOnlyList<JsonElement> History => [.. _history];
 
     public int? ReconnectAfterMs { get; private set; }
 
@@ -78,6 +83,7 @@ public sealed class ChannelClient : IAsyncDisposable
             foreach (var message in page.GetProperty("messages").EnumerateArray())
             {
                 messages.Add(message.Clone());
+                _history.Enqueue(message.Clone());
                 afterSeq = message.GetProperty("seq").GetInt64();
             }
             if (!page.GetProperty("more").GetBoolean())

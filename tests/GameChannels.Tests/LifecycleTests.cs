@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+using Platform.Redis;
+using Platform.TestSupport;
+using Platform.TestSupport.Channels;
+using StackExchange.Redis;
+
+namespace GameChannels.Tests;
+
+public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
+{
+    [Fact]
+    public async Task TheHostEndsTheGameAndEveryoneIsTold()
+    {
+        var game = await TestGames.CreateAsync(server.Database, 2);
+        await using var host = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]);
+        await using var guest = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1]);
+
+        ChannelClient.Refusal(await Should.ThrowAsync<HubException>(() => guest.EndGameAsync()))
+            .ShouldBe("forbidden: only the host (seat 1) can end the game");
+        var ended = await host.EndGameAsync();
+
+        var seen = (await guest.ReadUntilAsync(e => e.Seq() == ended)).Last();
+        seen.Type().ShouldBe("game.ended");
+        seen.GetProperty("body").GetRawText().ShouldBe("""{"reason":"host","by":1}""");
+        ChannelClient.Refusal(await Should.ThrowAsync<HubException>(() => guest.SendAsync("chat", new { text = "late" })))
+            .ShouldBe($"game_ended: game {game.GameId} has ended");
+
+        await using var dataSource = server.Database.CreateDataSource();
+        await using var status = dataSource.CreateCommand($"SELECT status FROM games WHERE game_id = '{game.GameId}'");
+        (await status.ExecuteScalarAsync().DefaultTimeout()).ShouldBe("ended");
+        (await JobsFor(game.GameId)).ShouldHaveSingleItem().ShouldContain($"\"lastSeq\":{ended}");
+    }
+
+    [Fact]
+    public async Task AGameWithNoMessageAndNoConnectionForTheIdleTimeIsEnded()
+    {
+        var idleServer = new IdleServer();
+        await idleServer.InitializeAsync();
+        try
+        {
+        var game = await TestGames.CreateAsync(idleServer.Database, 2);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
+        // Its last activity two hours ago, as if everyone had left then.
+        await redis.GetDatabase().SortedSetAddAsync(RedisKeys.LiveGames, game.GameId,
+            DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds());
+
+        await using var dataSource = idleServer.Database.CreateDataSource();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var status = dataSource.CreateCommand($"SELECT status FROM games WHERE game_id = '{game.GameId}'");
+            if ((string?)await status.ExecuteScalarAsync() == "ended")
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        await using var late = await ChannelClient.ConnectAsync(idleServer.Address, game.GameId, game.Tokens[0], resume: false);
+        var log = await late.ResumeAllAsync(0);
+        log.First().Type().ShouldBe("game.ended");
+        log.First().GetProperty("body").GetRawText().ShouldBe("""{"reason":"idle"}""");
+        (await JobsFor(game.GameId)).ShouldHaveSingleItem();
+        }
+        finally
+        {
+            await idleServer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ARestartOfTheChannelServerMidGameLosesAndRepeatsNothing()
+    {
+        var database = server.Database;
+        var game = await TestGames.CreateAsync(database, 2);
+        var first = ServiceProcess.StartWithServers("GameChannels", database);
+        await first.WaitUntilReadyAsync();
+        var address = first.BaseAddress!;
+        var a = await ChannelClient.ConnectAsync(address, game.GameId, game.Tokens[0]);
+        var b = await ChannelClient.ConnectAsync(address, game.GameId, game.Tokens[1]);
+        for (var n = 0; n < 10; n++)
+        {
+            await (n % 2 == 0 ? a : b).SendAsync("chat", new { text = $"before-{n}" });
+        }
+        var lastBefore = await a.SendAsync("chat", new { text = "last before" });
+        await b.ReadUntilAsync(e => e.Seq() == lastBefore);
+
+        first.Terminate();
+        await Task.WhenAll(a.Closed.Task, b.Closed.Task).DefaultTimeout();
+        (await first.WaitForExitAsync()).ShouldBe(0, first.Describe());
+        a.ReconnectAfterMs.ShouldNotBeNull("clients are told to come back").ShouldBeInRange(0, 3000);
+        b.ReconnectAfterMs.ShouldNotBeNull();
+        await first.DisposeAsync();
+
+        await using var second = ServiceProcess.StartWithServers("GameChannels", database,
+            new() { ["PLATFORM_URLS"] = address.ToString().TrimEnd('/') });
+        await WaitUntilReadyAsync(address);
+        var histories = new List<List<JsonElement>>();
+        foreach (var (before, token) in new[] { (a, game.Tokens[0]), (b, game.Tokens[1]) })
+        {
+            var last = before.History.Max(e => e.Seq());
+            await using var again = await ChannelClient.ConnectAsync(address, game.GameId, token, resume: false);
+            var history = before.History.Concat(await again.ResumeAllAsync(last)).ToList();
+            var after = await again.SendAsync("chat", new { text = "after" }, clientMsgId: Guid.NewGuid().ToString());
+            history.AddRange(await again.ReadUntilAsync(e => e.Seq() == after));
+            histories.Add(history);
+        }
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+
+        foreach (var history in histories)
+        {
+            var numbers = history.Select(e => e.Seq()).ToList();
+            numbers.Distinct().Count().ShouldBe(numbers.Count, "nothing twice");
+            numbers.ShouldBeInOrder(SortDirection.Ascending);
+            numbers.ShouldBe(Enumerable.Range(1, numbers.Count).Select(i => (long)i), "no gap");
+            history.Chats().Take(11).Select(e => e.Text()).ShouldBe([.. Enumerable.Range(0, 10).Select(n => $"before-{n}"), "last before"]);
+            history.ShouldContain(e => e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("reason").GetString() == "server restarting");
+        }
+    }
+
+    private static async Task WaitUntilReadyAsync(Uri address)
+    {
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the restarted channel server never became ready");
+    }
+
+    private static async Task<List<string>> JobsFor(string gameId)
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
+        var entries = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("XRANGE", RedisKeys.JobQueue(JobQueue.GameEnded), "-", "+"))!;
+        return entries.Select(e => (string)((RedisValue[])((RedisResult[])e!)[1]!)[1]!).Where(p => p.Contains(gameId, StringComparison.Ordinal)).ToList();
+    }
+
+    private sealed class IdleServer : ChannelServer
+    {
+        protected override Dictionary<string, string?> Settings => new()
+        {
+            ["PLATFORM_CHANNELS__IDLEMINUTES"] = "1",
+            ["PLATFORM_CHANNELS__IDLESWEEPSECONDS"] = "1",
+        };
+    }
+}
