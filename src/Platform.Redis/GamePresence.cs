@@ -13,7 +13,13 @@ public sealed class GamePresence(IConnectionMultiplexer redis)
 
     public Task ConnectedAsync(string gameId, int seat) => Db.HashIncrementAsync(RedisKeys.GameOnline(gameId), seat);
 
-    public Task DisconnectedAsync(string gameId, int seat) => Db.HashDecrementAsync(RedisKeys.GameOnline(gameId), seat);
+    // Never below zero: a count cleared by a restart must not hide the seat's next connection.
+    private const string DecrementScript = """
+        if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+        """;
+
+    public Task DisconnectedAsync(string gameId, int seat) =>
+        Db.ScriptEvaluateAsync(DecrementScript, [RedisKeys.GameOnline(gameId)], [seat]);
 
     /// <summary>Seats with at least one open connection.</summary>
     public async Task<IReadOnlySet<int>> OnlineSeatsAsync(string gameId) =>
@@ -22,7 +28,8 @@ public sealed class GamePresence(IConnectionMultiplexer redis)
 
     /// <summary>
     /// Forgets every connection count. The host's one channel server calls this as it starts: connections do
-    /// not outlive the process, and a crash would otherwise leave players shown as connected.
+    /// not outlive the process, and a crash would otherwise leave players shown as connected. (So a host runs
+    /// one GameChannels per Redis database, as the design has it.)
     /// </summary>
     public async Task ClearAllAsync()
     {
@@ -33,7 +40,8 @@ public sealed class GamePresence(IConnectionMultiplexer redis)
             {
                 continue;
             }
-            foreach (var key in server.Keys(pattern: RedisKeys.AllGameOnlinePattern, pageSize: 1000))
+            // The database the service is configured with, not the server's default one.
+            foreach (var key in server.Keys(database: Db.Database, pattern: RedisKeys.AllGameOnlinePattern, pageSize: 1000))
             {
                 await Db.KeyDeleteAsync(key);
             }

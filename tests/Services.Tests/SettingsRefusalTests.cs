@@ -62,6 +62,17 @@ public class SettingsRefusalTests
             "Invalid setting Logging:LogLevel:Microsoft (env PLATFORM_LOGGING__LOGLEVEL__MICROSOFT, flag --Logging:LogLevel:Microsoft): 'Loud' is not a log level");
     }
 
+    [Theory]
+    [InlineData("GameChannels", "PLATFORM_CHANNELS__SENDQUEUELENGTH", "2", "Invalid setting Channels:SendQueueLength (env PLATFORM_CHANNELS__SENDQUEUELENGTH, flag --Channels:SendQueueLength): must be between 8 and 100000")]
+    [InlineData("GameChannels", "PLATFORM_TOKENS__KEYS__k1", "c2hvcnQ=", "Invalid setting Tokens:Keys:k1 (env PLATFORM_TOKENS__KEYS__K1, flag --Tokens:Keys:k1): must be base64 of exactly 32 bytes")]
+    [InlineData("Web", "PLATFORM_TOKENS__CURRENTKEYID", "nope", "Invalid setting Tokens:CurrentKeyId (env PLATFORM_TOKENS__CURRENTKEYID, flag --Tokens:CurrentKeyId): names no key in Tokens:Keys")]
+    [InlineData("Web", "PLATFORM_CHANNELS__PUBLICURL", "play.example.com", "Invalid setting Channels:PublicUrl (env PLATFORM_CHANNELS__PUBLICURL, flag --Channels:PublicUrl): must be an absolute http or https URL")]
+    public async Task AServiceRefusesABadSettingOfItsOwn(string project, string variable, string value, string expected)
+    {
+        await using var process = await RunAsync(project, new() { [variable] = value });
+        process.StandardError.ShouldHaveSingleItem().ShouldStartWith(expected);
+    }
+
     [Fact]
     public async Task SeveralBadSettingsAreEachNamedOnTheirOwnLine()
     {

@@ -19,10 +19,17 @@ internal sealed partial class ChannelLifecycle(
         // and gets the reconnect requests out while the connections are still open.
         lifetime.ApplicationStopping.Register(() =>
         {
-            var written = Task.WhenAll(rooms.Snapshot().Select(room => room.SendReconnectAsync()));
+            var open = rooms.Snapshot();
+            var written = Task.WhenAll(open.Select(room => room.SendReconnectAsync()));
             if (!written.Wait(TimeSpan.FromSeconds(3)))
             {
                 LogReconnectsLate();
+            }
+            else if (open.Count > 0)
+            {
+                // Written means handed to the transport; SignalR then closes without draining, so give the
+                // transports a moment to put the frames on the wire.
+                Thread.Sleep(250);
             }
         });
 

@@ -39,8 +39,11 @@ public static class GameChannelsExtensions
 
     public static WebApplication MapGameChannels(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<ChannelOptions>>().Value;
-        app.UseCors(cors => cors.WithOrigins(options.AllowedOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials());
+        // Options are read per request, not here: a bad setting must reach the one-line validation report
+        // rather than throw while the app is being put together.
+        var options = app.Services.GetRequiredService<IOptions<ChannelOptions>>();
+        app.UseCors(cors => cors.SetIsOriginAllowed(origin => options.Value.AllowedOrigins.Contains(origin))
+            .AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWebSockets();
         app.UseChannelAuth("/channels");
         app.MapHub<ChannelHub>("/channels");

@@ -45,7 +45,7 @@ internal sealed class SignalRMember : IMember, IAsyncDisposable
     public Task Reconnect(int afterMs)
     {
         DropReason ??= "server restarting";
-        // Written after everything already queued; the writer closes the connection once it is out.
+        // Written after everything already queued.
         _queue.Writer.TryWrite(new Reconnect(afterMs));
         _queue.Writer.TryComplete();
         return _writer;
@@ -66,8 +66,8 @@ internal sealed class SignalRMember : IMember, IAsyncDisposable
             {
                 if (item is Reconnect reconnect)
                 {
+                    // SignalR closes the connection itself as the server stops.
                     await _client.SendAsync("reconnect", reconnect, _context.ConnectionAborted);
-                    _context.Abort();
                     return;
                 }
                 await _client.SendAsync("message", (RawJson)item, _context.ConnectionAborted);

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Platform.TestSupport;
+using Platform.TestSupport.Channels;
+
+namespace GameChannels.Tests;
+
+/// <summary>A server whose per-connection send queue is short and whose rate limits do not get in the way.</summary>
+public sealed class ShortQueueServer : ChannelServer
+{
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["PLATFORM_CHANNELS__SENDQUEUELENGTH"] = "8",
+        ["PLATFORM_CHANNELS__MESSAGESPERSECONDPERCONNECTION"] = "10000",
+        ["PLATFORM_CHANNELS__BURSTPERCONNECTION"] = "10000",
+        ["PLATFORM_CHANNELS__MESSAGESPERSECONDPERGAME"] = "10000",
+        ["PLATFORM_CHANNELS__BURSTPERGAME"] = "10000",
+    };
+}
+
+/// <summary>One misbehaving client must not slow down or break other players or other games.</summary>
+public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueServer>
+{
+    [Fact]
+    public async Task AClientThatStopsReadingIsDroppedAndTheOthersCarryOn()
+    {
+        var game = await TestGames.CreateAsync(server.Database, 3);
+        await using var sender = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]);
+        await using var reader = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1]);
+        // Seat 3 speaks the protocol by hand, goes live, and then never reads again.
+        using var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(ChannelClient.ChannelUri(server.Address, game.GameId, game.Tokens[2]), default).DefaultTimeout();
+        await SendFrameAsync(stalled, """{"protocol":"json","version":1}""");
+        await SendFrameAsync(stalled, """{"type":1,"invocationId":"1","target":"Resume","arguments":[0]}""");
+        // Read until the Resume answer (a completion, type 3) has come: from then on it is live.
+        var buffer = new byte[64 * 1024];
+        var received = new StringBuilder();
+        while (!received.ToString().Contains("\"type\":3", StringComparison.Ordinal))
+        {
+            var frame = await stalled.ReceiveAsync(buffer, default).DefaultTimeout();
+            received.Append(Encoding.UTF8.GetString(buffer, 0, frame.Count));
+        }
+        await reader.ReadUntilAsync(e => e.Type() == "player.connected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3);
+
+        // 12 KB a message: the socket's buffers fill, then the short queue behind them. The others keep
+        // receiving everything meanwhile.
+        var text = new string('x', 12 * 1024);
+        long last = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            last = await sender.SendAsync("chat", new { text });
+        }
+        await reader.ReadUntilAsync(e => e.Seq() == last, TimeSpan.FromSeconds(60));
+        // The drop is announced once the server has given up on the stalled socket (its close can take seconds).
+        if (!reader.Received.Any(IsStalledDropped))
+        {
+            await reader.ReadUntilAsync(IsStalledDropped, TimeSpan.FromSeconds(60));
+        }
+        var after = await sender.SendAsync("chat", new { text = "still here" });
+        (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
+        reader.Received.Chats().Select(e => e.Seq()).ShouldBeInOrder(SortDirection.Ascending);
+        reader.Received.Chats().Count.ShouldBe(reader.Received.Chats().Select(e => e.Seq()).Distinct().Count());
+
+        static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
+            e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
+            && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
+    }
+
+    [Fact]
+    public async Task AFloodingClientDoesNotRaiseTheLatencyOfAnotherGame()
+    {
+        var quiet = await TestGames.CreateAsync(server.Database, 2);
+        await using var a = await ChannelClient.ConnectAsync(server.Address, quiet.GameId, quiet.Tokens[0]);
+        await using var b = await ChannelClient.ConnectAsync(server.Address, quiet.GameId, quiet.Tokens[1]);
+        var baseline = await MeasureAsync(a, b, 40);
+
+        var loud = await TestGames.CreateAsync(server.Database, 2);
+        await using var flooder = await ChannelClient.ConnectAsync(server.Address, loud.GameId, loud.Tokens[0]);
+        await using var victim = await ChannelClient.ConnectAsync(server.Address, loud.GameId, loud.Tokens[1], resume: false);
+        using var stop = new CancellationTokenSource();
+        var flood = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var sent = 0;
+            while (!stop.IsCancellationRequested && sent < 50_000)
+            {
+                try
+                {
+                    // Oversized and malformed messages between the floods of good ones.
+                    if (sent++ % 10 == 0)
+                    {
+                        await flooder.SendRawAsync(new { clientMsgId = "x", type = "chat", colour = "red" });
+                    }
+                    await flooder.SendAsync("chat", new { text = "spam" });
+                }
+                catch (HubException)
+                {
+                }
+            }
+        })));
+        await Task.Delay(500);
+        var during = await MeasureAsync(a, b, 40);
+        await stop.CancelAsync();
+        await flood.DefaultTimeout();
+
+        // Generous bounds: this machine is shared; what must not happen is seconds of delay or a loss.
+        during.P95.ShouldBeLessThan(TimeSpan.FromMilliseconds(Math.Max(250, baseline.P95.TotalMilliseconds * 10)),
+            $"p95 {during.P95.TotalMilliseconds:0.0} ms during the flood, {baseline.P95.TotalMilliseconds:0.0} ms before");
+    }
+
+    private static async Task<(TimeSpan P95, TimeSpan Max)> MeasureAsync(ChannelClient a, ChannelClient b, int count)
+    {
+        var latencies = new List<TimeSpan>();
+        for (var n = 0; n < count; n++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var seq = await a.SendAsync("chat", new { text = $"ping {n}" });
+            await b.ReadUntilAsync(e => e.Seq() == seq);
+            latencies.Add(Stopwatch.GetElapsedTime(started));
+            await Task.Delay(25);
+        }
+        latencies.Sort();
+        return (latencies[(int)(count * 0.95) - 1], latencies[^1]);
+    }
+
+    private static Task SendFrameAsync(ClientWebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json + "\u001e"), WebSocketMessageType.Text, true, default).DefaultTimeout();
+}
