@@ -31,10 +31,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="project"/> with only the given PLATFORM_ settings (none inherited from the
-    /// test runner) and, for a service, a free port of its own.
+    /// test runner) and, for a service, a free port of its own, or <paramref name="port"/> when another
+    /// process must know the address before this one starts.
     /// </summary>
     public static ServiceProcess Start(
-        string project, Dictionary<string, string?> environment, IEnumerable<string>? args = null, bool listen = true)
+        string project, Dictionary<string, string?> environment, IEnumerable<string>? args = null, bool listen = true, int? port = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -55,7 +56,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Uri? baseAddress = null;
         if (listen)
         {
-            baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+            baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort.Next()}/");
             info.Environment["PLATFORM_URLS"] = baseAddress.ToString().TrimEnd('/');
         }
         info.Environment["DOTNET_NOLOGO"] = "1";
@@ -76,14 +77,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>A service wired to this run's Redis and to <paramref name="database"/>.</summary>
     public static ServiceProcess StartWithServers(
-        string project, TestDatabase database, Dictionary<string, string?>? extra = null, IEnumerable<string>? args = null)
+        string project, TestDatabase database, Dictionary<string, string?>? extra = null, IEnumerable<string>? args = null, int? port = null)
     {
         var environment = TestServers.Environment(database);
         foreach (var (name, value) in extra ?? [])
         {
             environment[name] = value;
         }
-        return Start(project, environment, args);
+        return Start(project, environment, args, port: port);
     }
 
     /// <summary>Waits for the process to end on its own and returns its exit code.</summary>

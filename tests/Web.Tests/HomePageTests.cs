@@ -20,6 +20,8 @@ public class HomePageTests
         response!.Status.ShouldBe(200);
         (await page.TitleAsync().DefaultTimeout()).ShouldStartWith("Platform");
         (await page.Locator("h1").InnerTextAsync().DefaultTimeout()).ShouldBe("Platform");
+        // The launcher offers the titles the API lists.
+        await Assertions.Expect(page.Locator("#title option")).ToHaveTextAsync(["Chat room (2–8 players)", "Tic-tac-toe (2 players)"]);
         // 42rem: the stylesheet arrived and applied.
         (await page.EvaluateAsync<string>("getComputedStyle(document.body).maxWidth").DefaultTimeout()).ShouldBe("672px");
 
