@@ -1,0 +1,84 @@
+using Platform.Games;
+using Platform.TestSupport;
+using StackExchange.Redis;
+
+namespace Platform.Redis.Tests;
+
+/// <summary>The log's numbering against a real Redis, from many writers at once.</summary>
+public sealed class GameLogTests : IAsyncLifetime
+{
+    private ConnectionMultiplexer _redis = null!;
+    private GameLog _log = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
+        _log = new GameLog(_redis);
+    }
+
+    public Task DisposeAsync()
+    {
+        _redis.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static string Tail(string text) =>
+        Envelopes.Tail(1, "chat", System.Text.Json.JsonSerializer.SerializeToElement(new { text }), 0, null, null);
+
+    [Fact]
+    public async Task ConcurrentAppendsGetDenseNumbersFromOne()
+    {
+        var game = GameIds.New();
+
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => _log.AppendAsync(game, $"1:{i}", Tail($"{i}"), "1", null, 0))).DefaultTimeout();
+
+        numbers.Select(n => n.Seq).Order().ShouldBe(Enumerable.Range(1, 500).Select(i => (long)i));
+        (await _log.StateAsync(game)).LatestSeq.ShouldBe(500);
+    }
+
+    [Fact]
+    public async Task AClientIdIsAppendedOnceWhateverHappens()
+    {
+        var game = GameIds.New();
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _log.AppendAsync(game, "2:same", Tail("x"), "2", null, 0))).DefaultTimeout();
+
+        results.Select(r => r.Seq).Distinct().ShouldHaveSingleItem().ShouldBe(1);
+        results.Count(r => !r.Duplicate).ShouldBe(1);
+        (await _log.ReadAsync(game, 0, 100, null)).Messages.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task PagesAreInOrderAndSkipOtherSeatsDirectMessages()
+    {
+        var game = GameIds.New();
+        for (var i = 1; i <= 30; i++)
+        {
+            await _log.AppendAsync(game, null, Tail($"{i}"), "1", i % 3 == 0 ? 2 : null, 0);
+        }
+
+        var (forSeat3, more) = await _log.ReadAsync(game, 0, 15, seat: 3);
+        forSeat3.Count.ShouldBe(15);
+        more.ShouldBeTrue();
+        forSeat3.ShouldAllBe(m => m.To == null);
+        forSeat3.Select(m => m.Seq).ShouldBeInOrder(SortDirection.Ascending);
+        var (rest, done) = await _log.ReadAsync(game, forSeat3[^1].Seq, 100, seat: 3);
+        done.ShouldBeFalse();
+        forSeat3.Concat(rest).Count().ShouldBe(20);
+        (await _log.ReadAsync(game, 0, 100, seat: 2)).Messages.Count.ShouldBe(30);
+        (await _log.ReadAsync(game, 29, 100, seat: 1)).Messages.ShouldHaveSingleItem().Envelope.ToString().ShouldStartWith("{\"seq\":30,\"from\":1,");
+    }
+
+    [Fact]
+    public async Task TheEpochStaysUntilTheLogIsLost()
+    {
+        var game = GameIds.New();
+        var before = (await _log.StateAsync(game)).Epoch;
+        await _log.AppendAsync(game, null, Tail("a"), "1", null, 0);
+        (await _log.StateAsync(game)).Epoch.ShouldBe(before);
+
+        await _redis.GetDatabase().KeyDeleteAsync([RedisKeys.GameMeta(game), RedisKeys.GameLog(game)]);
+
+        (await _log.AppendAsync(game, null, Tail("b"), "1", null, 0)).Seq.ShouldBe(1);
+        (await _log.StateAsync(game)).Epoch.ShouldNotBe(before);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Games;
+using Platform.TestSupport;
+
+namespace Web.Tests;
+
+public sealed class WebServer : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+
+    public ServiceProcess Web { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateMigratedAsync();
+        Web = ServiceProcess.StartWithServers("Web", Database);
+        await Web.WaitUntilReadyAsync();
+        Http = new HttpClient { BaseAddress = Web.BaseAddress, Timeout = TaskTimeouts.Default };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Web.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
+{
+    private HttpClient Http => server.Http;
+
+    private async Task<JsonElement> CreateAsync(string title = "chat", string name = "Ann")
+    {
+        var response = await Http.PostAsJsonAsync("api/games", new { title, name });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> JoinAsync(string gameId, object request)
+    {
+        var response = await Http.PostAsJsonAsync($"api/games/{gameId}/players", request);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private static string Code(JsonElement problem) => problem.GetProperty("code").GetString()!;
+
+    [Fact]
+    public async Task CreatingAGameSeatsItsHostAndGivesTheLinks()
+    {
+        var game = await CreateAsync();
+
+        var gameId = game.GetProperty("gameId").GetString()!;
+        gameId.Length.ShouldBe(6);
+        gameId.ShouldAllBe(c => GameIds.Alphabet.Contains(c));
+        game.GetProperty("seat").GetInt32().ShouldBe(1);
+        game.GetProperty("playerId").GetString()!.Length.ShouldBe(32);
+        game.GetProperty("channelUrl").GetString().ShouldEndWith($"/channels?game={gameId}");
+        game.GetProperty("shareUrl").GetString().ShouldBe($"{server.Web.BaseAddress}play/{gameId}");
+        TestGamesTokens.Open(game.GetProperty("token").GetString()!).ShouldBe(
+            new JoinToken(gameId, game.GetProperty("playerId").GetString()!, 1, "chat", "Ann", 0), TokenComparer.IgnoringExpiry);
+    }
+
+    [Fact]
+    public async Task PlayersJoinInTurnRejoinTheirSeatAndAFullGameSaysSo()
+    {
+        var game = await CreateAsync("tictactoe");
+        var gameId = game.GetProperty("gameId").GetString()!;
+        (await Http.GetFromJsonAsync<JsonElement>($"api/games/{gameId}")).GetProperty("status").GetString().ShouldBe("waiting");
+
+        var (status, bob) = await JoinAsync(gameId.ToLowerInvariant(), new { name = "Bob" });
+        status.ShouldBe(HttpStatusCode.Created);
+        bob.GetProperty("seat").GetInt32().ShouldBe(2);
+
+        var (fullStatus, full) = await JoinAsync(gameId, new { name = "Cy" });
+        fullStatus.ShouldBe(HttpStatusCode.Conflict);
+        Code(full).ShouldBe("game_full");
+
+        var (again, rejoined) = await JoinAsync(gameId, new { playerId = bob.GetProperty("playerId").GetString() });
+        again.ShouldBe(HttpStatusCode.OK);
+        rejoined.GetProperty("seat").GetInt32().ShouldBe(2);
+
+        var view = await Http.GetFromJsonAsync<JsonElement>($"api/games/{gameId}");
+        view.GetProperty("status").GetString().ShouldBe("active");
+        view.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ShouldBe(["Ann", "Bob"]);
+        view.GetRawText().ShouldNotContain(bob.GetProperty("playerId").GetString()!, customMessage: "player ids are credentials");
+        view.GetRawText().ShouldNotContain(game.GetProperty("playerId").GetString()!);
+    }
+
+    [Fact]
+    public async Task BadRequestsGetAClearCode()
+    {
+        var game = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+
+        var unknownTitle = await Http.PostAsJsonAsync("api/games", new { title = "chess", name = "Ann" });
+        unknownTitle.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Code(await unknownTitle.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("unknown_title");
+
+        var noName = await Http.PostAsJsonAsync("api/games", new { title = "chat", name = "  " });
+        Code(await noName.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("bad_request");
+
+        var malformed = await Http.PostAsync("api/games", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        malformed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        malformed.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+
+        Code((await JoinAsync("ZZZZZZ", new { name = "Bob" })).Body).ShouldBe("not_found");
+        Code((await JoinAsync("nope!", new { name = "Bob" })).Body).ShouldBe("not_found");
+        Code((await JoinAsync(gameId, new { playerId = "0123456789abcdef0123456789abcdef" })).Body).ShouldBe("unknown_player");
+        (await Http.GetAsync("api/games/ZZZZZZ")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task AnEndedGameTakesNoNewPlayersButItsOwnCanLookAgain()
+    {
+        var game = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+        await using (var dataSource = server.Database.CreateDataSource())
+        {
+            await new Platform.Archive.Games.PostgresGameStore(dataSource, TimeProvider.System).EndAsync(gameId, DateTimeOffset.UtcNow, default);
+        }
+
+        var (status, body) = await JoinAsync(gameId, new { name = "Late" });
+        status.ShouldBe(HttpStatusCode.Gone);
+        Code(body).ShouldBe("game_ended");
+        (await JoinAsync(gameId, new { playerId = game.GetProperty("playerId").GetString() })).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TheLogIsReadWithTheGamesOwnToken()
+    {
+        var game = await CreateAsync();
+        var other = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+
+        async Task<HttpResponseMessage> ReadAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/games/{gameId}/messages?after=0&limit=10");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            return await Http.SendAsync(request);
+        }
+
+        var page = await (await ReadAsync(game.GetProperty("token").GetString())).Content.ReadFromJsonAsync<JsonElement>();
+        page.GetProperty("latestSeq").GetInt64().ShouldBe(0);
+        page.GetProperty("messages").GetArrayLength().ShouldBe(0);
+        page.GetProperty("more").GetBoolean().ShouldBeFalse();
+
+        (await ReadAsync(null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var foreign = await ReadAsync(other.GetProperty("token").GetString());
+        foreign.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await foreign.Content.ReadAsStringAsync()).ShouldContain("The token is for another game.");
+        var tampered = game.GetProperty("token").GetString()!;
+        tampered = tampered[..^2] + (tampered[^2] == 'x' ? 'y' : 'x') + tampered[^1];
+        (await (await ReadAsync(tampered)).Content.ReadAsStringAsync()).ShouldContain("the token has been altered");
+    }
+
+    private static class TestGamesTokens
+    {
+        public static JoinToken Open(string token)
+        {
+            Platform.TestSupport.Channels.TestGames.Tokens().TryOpen(token, out var opened, out var problem).ShouldBeTrue(problem);
+            return opened;
+        }
+    }
+
+    private sealed class TokenComparer : IEqualityComparer<JoinToken>
+    {
+        public static readonly TokenComparer IgnoringExpiry = new();
+
+        public bool Equals(JoinToken? x, JoinToken? y) => x! with { ExpiresAtUnixSeconds = 0 } == y! with { ExpiresAtUnixSeconds = 0 };
+
+        public int GetHashCode(JoinToken obj) => (obj with { ExpiresAtUnixSeconds = 0 }).GetHashCode();
+    }
+}
