@@ -15,6 +15,7 @@ public sealed class SmallLimitsServer : ChannelServer
         ["PLATFORM_CHANNELS__MESSAGESPERSECONDPERGAME"] = "8",
         ["PLATFORM_CHANNELS__BURSTPERGAME"] = "8",
         ["PLATFORM_CHANNELS__MAXCONNECTIONSPERGAME"] = "3",
+        ["PLATFORM_CHANNELS__MAXPLAYERSPERGAME"] = "3",
     };
 }
 
@@ -33,6 +34,19 @@ public class LimitTests(SmallLimitsServer server) : IClassFixture<SmallLimitsSer
             .ShouldStartWith("too_large: the message is ");
         (await a.ResumeAllAsync(0)).Chats().ShouldBeEmpty();
         (await a.SendAsync("chat", new { text = "fits" })).ShouldBeGreaterThan(0, "the connection is still usable");
+
+        using var http = new HttpClient { BaseAddress = server.Address };
+        (await http.GetStringAsync("metrics").DefaultTimeout()).ShouldContain("platform_channel_refused_total{code=\"too_large\"}");
+    }
+
+    [Fact]
+    public async Task ASeatBeyondThePlayerLimitIsRefused()
+    {
+        // The title allows 8; this server allows 3.
+        var game = await TestGames.CreateAsync(server.Database, 4);
+        await using var fourth = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[3], resume: false);
+        await fourth.Closed.Task.DefaultTimeout();
+        fourth.ClosedWith!.Message.ShouldContain("HubException: forbidden: seat 4 is beyond the 3 players this game may have");
     }
 
     [Fact]
@@ -93,7 +107,7 @@ public class LimitTests(SmallLimitsServer server) : IClassFixture<SmallLimitsSer
     [InlineData("""{"type":"chat","body":1}""", "bad_request: clientMsgId must be a string of 1 to 64 characters")]
     [InlineData("""{"clientMsgId":"a","body":1}""", "bad_request: type must be 1 to 40 characters")]
     [InlineData("""{"clientMsgId":"a","type":"game.ended"}""", "bad_request: types starting with 'player.' or 'game.' are the server's own")]
-    [InlineData("""{"clientMsgId":"a","type":"chat","to":9}""", "bad_request: to must be a seat from 1 to 8")]
+    [InlineData("""{"clientMsgId":"a","type":"chat","to":4}""", "bad_request: to must be a seat from 1 to 3")]
     [InlineData("""{"clientMsgId":"a","type":"chat","to":"seat 2"}""", "bad_request: to must be a seat number")]
     [InlineData("""{"clientMsgId":"a","type":"chat","colour":"red"}""", "bad_request: unknown field 'colour'")]
     [InlineData("""["not","an","object"]""", "bad_request: send an object {clientMsgId, type, body, to?}")]
