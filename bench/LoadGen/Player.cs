@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace LoadGen;
+
+/// <summary>
+/// One player's channel connection, speaking SignalR's JSON hub protocol by hand over a WebSocket exactly as
+/// docs/protocol.md describes it: handshake, Resume until the last page, then Send without asking for a
+/// completion (its own echo is the acknowledgement). Checks every envelope: each other player's messages
+/// arrive once, in order.
+/// </summary>
+internal sealed class Player(Game game, int seat, string token, Stats stats)
+{
+    private const byte RecordSeparator = 0x1E;
+    private readonly ClientWebSocket _socket = new();
+    private readonly TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    // Per sender seat: how many of its messages this player has received, and the next number it expects.
+    private readonly long[] _receivedFrom = new long[game.Players + 1];
+    private long _lastSeq;
+    private long _sentCount;
+    private Task _receiving = Task.CompletedTask;
+
+    public int Seat => seat;
+
+    public long AcknowledgedCount;
+
+    public long ReceivedFrom(int sender) => Interlocked.Read(ref _receivedFrom[sender]);
+
+    public Task Live => _live.Task;
+
+    public async Task ConnectAsync(Uri channels, CancellationToken cancellationToken)
+    {
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        var uri = new Uri($"ws://{channels.Host}:{channels.Port}/channels?game={game.Id}&access_token={Uri.EscapeDataString(token)}");
+        await _socket.ConnectAsync(uri, cancellationToken);
+        await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
+        _receiving = ReceiveAsync();
+        await SendRecordAsync("""{"type":1,"invocationId":"r0","target":"Resume","arguments":[0]}""", cancellationToken);
+    }
+
+    /// <summary>Sends messages at <paramref name="rate"/> a second, with jitter, until <paramref name="until"/>.</summary>
+    public async Task SendLoopAsync(double rate, int size, long until, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        var padding = new string('x', Math.Max(0, size - 60));
+        await Task.Delay(interval * Random.Shared.NextDouble(), cancellationToken);
+        while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
+        {
+            var n = ++_sentCount;
+            // No invocationId: the server answers with no completion; the echo is the acknowledgement.
+            var record = "{\"type\":1,\"target\":\"Send\",\"arguments\":[{\"clientMsgId\":\"" + seat + "-" + n
+                + "\",\"type\":\"m\",\"body\":{\"t\":" + Stopwatch.GetTimestamp() + ",\"p\":\"" + padding + "\"}}]}";
+            try
+            {
+                await SendRecordAsync(record, cancellationToken);
+                stats.CountSent();
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                stats.CountError();
+                return;
+            }
+            await Task.Delay(interval * (0.5 + Random.Shared.NextDouble()), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            await _receiving.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException)
+        {
+        }
+        _socket.Dispose();
+    }
+
+    private async Task SendRecordAsync(string json, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json + "\u001e");
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                buffer.Advance(result.Count);
+                var consumed = 0;
+                var written = buffer.WrittenSpan;
+                int end;
+                while ((end = written[consumed..].IndexOf(RecordSeparator)) >= 0)
+                {
+                    Handle(written.Slice(consumed, end));
+                    consumed += end + 1;
+                }
+                if (consumed > 0)
+                {
+                    var rest = written[consumed..].ToArray();
+                    buffer.ResetWrittenCount();
+                    buffer.Write(rest);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            stats.CountError();
+        }
+        _live.TrySetResult();
+    }
+
+    private void Handle(ReadOnlySpan<byte> record)
+    {
+        var now = Stopwatch.GetTimestamp();
+        using var document = JsonDocument.Parse(record.ToArray());
+        var root = document.RootElement;
+        if (!root.TryGetProperty("type", out var type))
+        {
+            return; // the handshake answer
+        }
+        switch (type.GetInt32())
+        {
+            case 1 when root.GetProperty("target").GetString() == "message":
+                Envelope(root.GetProperty("arguments")[0], now);
+                break;
+            case 3 when root.TryGetProperty("result", out var page):
+                foreach (var message in page.GetProperty("messages").EnumerateArray())
+                {
+                    _lastSeq = Math.Max(_lastSeq, message.GetProperty("seq").GetInt64());
+                }
+                if (page.GetProperty("more").GetBoolean())
+                {
+                    _ = SendRecordAsync($$"""{"type":1,"invocationId":"r{{_lastSeq}}","target":"Resume","arguments":[{{_lastSeq}}]}""", CancellationToken.None);
+                }
+                else
+                {
+                    _live.TrySetResult();
+                }
+                break;
+            case 3 when root.TryGetProperty("error", out var error):
+                stats.CountError();
+                Console.Error.WriteLine($"seat {seat} of {game.Id}: {error.GetString()}");
+                break;
+            case 7:
+                stats.CountError();
+                break;
+        }
+    }
+
+    private void Envelope(JsonElement envelope, long now)
+    {
+        var seq = envelope.GetProperty("seq").GetInt64();
+        if (seq <= _lastSeq)
+        {
+            stats.CountOutOfOrder();
+            return;
+        }
+        _lastSeq = seq;
+        if (envelope.GetProperty("type").GetString() != "m" || envelope.GetProperty("from").ValueKind != JsonValueKind.Number)
+        {
+            return;
+        }
+        var from = envelope.GetProperty("from").GetInt32();
+        if (from == seat)
+        {
+            Interlocked.Increment(ref AcknowledgedCount);
+            stats.CountAcknowledged();
+            return;
+        }
+        // Each sender's messages are appended in the order it sent them: number n must follow n - 1.
+        var id = envelope.GetProperty("clientMsgId").GetString()!;
+        var n = long.Parse(id.AsSpan(id.IndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        var expected = _receivedFrom[from] + 1;
+        if (n < expected)
+        {
+            stats.CountDuplicate();
+            return;
+        }
+        Interlocked.Increment(ref _receivedFrom[from]);
+        if (stats.Recording)
+        {
+            var sentAt = envelope.GetProperty("body").GetProperty("t").GetInt64();
+            stats.Delivered(Stopwatch.GetElapsedTime(sentAt, now).TotalMilliseconds);
+        }
+    }
+}
