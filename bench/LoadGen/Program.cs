@@ -42,6 +42,7 @@ var players = games.SelectMany(g => g.Seats).ToList();
 var setupSeconds = clock.Elapsed.TotalSeconds;
 
 var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
+var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 stats.Recording = true;
 var started = Stopwatch.GetTimestamp();
 var until = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -54,6 +55,7 @@ for (var waited = 0; waited < 100 && games.Any(g => g.Lost() > 0); waited++)
     await Task.Delay(100);
 }
 var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
+var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
 stats.Recording = false;
 var lost = games.Sum(g => g.Lost());
 var latency = stats.Percentiles();
@@ -83,6 +85,8 @@ var summary = new
     latencyMs = new { p50 = Math.Round(latency.P50, 2), p95 = Math.Round(latency.P95, 2), p99 = Math.Round(latency.P99, 2), max = Math.Round(latency.Max, 2) },
     serverCpuSeconds = Math.Round(serverCpu, 2),
     serverCpuMicrosecondsPerDelivery = stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1),
+    // The generator shares the cores with the servers: what it takes is not available to them.
+    loadGeneratorCpuSeconds = Math.Round(ownCpu, 2),
     processes = memory.Select(m => new { name = m.Name, peakRssMb = Math.Round(m.PeakRssKb / 1024.0, 1), rssKbPerConnection = players.Count == 0 ? 0 : Math.Round((double)m.RssKb / players.Count, 1) }),
     redisUsedMemoryBytes = redisMemory,
 };
