@@ -98,12 +98,13 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
 
     private async Task ReceiveAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        // Small: ten thousand of these live at once, and the generator's pauses would count as latency.
+        var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (_socket.State == WebSocketState.Open)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(2048), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;

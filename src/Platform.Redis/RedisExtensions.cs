@@ -21,7 +21,13 @@ public static class RedisExtensions
             var options = ConfigurationOptions.Parse(services.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             // Start even while Redis is down; readiness says so until it is back.
             options.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(options);
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            // 1.x completes every async reply one at a time, in order, on one worker, unless told otherwise; our
+            // ordering comes from each game's own lock, so replies may complete in parallel.
+#pragma warning disable CS0618
+            multiplexer.PreserveAsyncOrder = false;
+#pragma warning restore CS0618
+            return multiplexer;
         });
         builder.Services.AddSingleton<GameLog>();
         builder.Services.AddSingleton<JobQueue>();
