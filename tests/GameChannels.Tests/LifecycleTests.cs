@@ -78,6 +78,7 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         var address = first.BaseAddress!;
         var a = await ChannelClient.ConnectAsync(address, game.GameId, game.Tokens[0]);
         var b = await ChannelClient.ConnectAsync(address, game.GameId, game.Tokens[1]);
+        await using var plain = await WsChannelClient.ConnectAsync(address, game.GameId, game.Tokens[1]);
         for (var n = 0; n < 10; n++)
         {
             await (n % 2 == 0 ? a : b).SendAsync("chat", new { text = $"before-{n}" });
@@ -90,6 +91,8 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         (await first.WaitForExitAsync()).ShouldBe(0, first.Describe());
         a.ReconnectAfterMs.ShouldNotBeNull("clients are told to come back").ShouldBeInRange(0, 3000);
         b.ReconnectAfterMs.ShouldNotBeNull();
+        await plain.Closed.Task.DefaultTimeout();
+        plain.ReconnectAfterMs.ShouldNotBeNull("the plain WebSocket transport says so too");
         await first.DisposeAsync();
 
         await using var second = ServiceProcess.StartWithServers("GameChannels", database,

@@ -9,7 +9,8 @@ namespace GameChannels.Core;
 /// </summary>
 public static class SendRequests
 {
-    public static SendRequest Parse(JsonElement message)
+    /// <summary>Reads a Send; <paramref name="envelopeFields"/> are the transport's own fields, passed over.</summary>
+    public static SendRequest Parse(JsonElement message, params string[] envelopeFields)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -42,7 +43,11 @@ public static class SendRequests
                     };
                     break;
                 default:
-                    throw ChannelException.BadRequest($"unknown field '{property.Name}'");
+                    if (!envelopeFields.Contains(property.Name))
+                    {
+                        throw ChannelException.BadRequest($"unknown field '{property.Name}'");
+                    }
+                    break;
             }
         }
         return new SendRequest(clientMsgId, type, body, to);

@@ -1,5 +1,6 @@
 using GameChannels.Core;
 using GameChannels.Rules;
+using GameChannels.WebSockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Platform.Games;
@@ -46,7 +47,10 @@ public static class GameChannelsExtensions
             .AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWebSockets();
         app.UseChannelAuth("/channels");
+        app.UseChannelAuth("/ws");
         app.MapHub<ChannelHub>("/channels");
+        // The plain WebSocket transport, beside SignalR, over the same rooms.
+        app.Map("/ws", (HttpContext context, GameRooms rooms, RoomServices services) => WebSocketChannel.HandleAsync(context, rooms, services));
         return app;
     }
 }

@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using GameChannels.Core;
+using GameChannels.SignalR;
+using Platform.Games;
+using StackExchange.Redis;
+
+namespace GameChannels.WebSockets;
+
+/// <summary>
+/// The plain WebSocket transport over the same game core as the SignalR hub: /ws?game=ID&amp;access_token=TOKEN,
+/// text frames of newline-separated JSON records. docs/protocol.md ("Plain WebSocket transport") specifies it.
+/// Requests of one connection are handled one at a time, in order, like the hub's invocations.
+/// </summary>
+internal static class WebSocketChannel
+{
+    public static async Task HandleAsync(HttpContext context, GameRooms rooms, RoomServices services)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await TypedResults.Problem(detail: "open this URL as a WebSocket", statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["code"] = "bad_request" }).ExecuteAsync(context);
+            return;
+        }
+        var player = ChannelAuth.PlayerOf(context);
+        var title = Titles.Find(player.Title);
+        var seats = Math.Min(title?.MaxPlayers ?? 0, services.Options.MaxPlayersPerGame);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (title is null || player.Seat < 1 || player.Seat > seats)
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"forbidden: seat {player.Seat} is beyond the {seats} players this game may have", default);
+            return;
+        }
+        var member = new WebSocketMember(socket, context.TraceIdentifier, player,
+            new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
+            services.Options.SendQueueLength);
+        GameRoom room;
+        try
+        {
+            room = await rooms.JoinAsync(member, title);
+        }
+        catch (Exception e) when (e is ChannelException or RedisException or TimeoutException)
+        {
+            var reason = e is ChannelException refusal ? refusal.Message : "unavailable: the game log cannot be reached right now; reconnect shortly";
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(reason), default);
+            await member.DisposeAsync();
+            return;
+        }
+        var closedByClient = false;
+        try
+        {
+            closedByClient = await ReadAsync(socket, member, room, services);
+        }
+        finally
+        {
+            await room.LeaveAsync(member, member.DropReason ?? (closedByClient ? "closed" : "connection lost"));
+            await member.DisposeAsync();
+        }
+    }
+
+    /// <summary>Reads and answers the client's records until it closes; true if it closed cleanly.</summary>
+    private static async Task<bool> ReadAsync(WebSocket socket, WebSocketMember member, GameRoom room, RoomServices services)
+    {
+        // A frame may carry a message of the largest allowed size plus its fields; a larger one is refused whole.
+        var limit = services.Options.MaxMessageBytes * 2 + 4096;
+        var frame = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (true)
+            {
+                frame.ResetWrittenCount();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(frame.GetMemory(4096), member.Aborted);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return true;
+                    }
+                    frame.Advance(result.Count);
+                    if (frame.WrittenCount > limit)
+                    {
+                        services.Metrics.Refused("too_large");
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"too_large: frames are limited to {limit} bytes", default);
+                        return false;
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                var records = frame.WrittenMemory;
+                while (!records.IsEmpty)
+                {
+                    var end = records.Span.IndexOf((byte)'\n');
+                    var record = end < 0 ? records : records[..end];
+                    records = end < 0 ? ReadOnlyMemory<byte>.Empty : records[(end + 1)..];
+                    if (!record.Span.Trim(" \r\t"u8).IsEmpty && !await HandleAsync(record, member, room, services))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> HandleAsync(ReadOnlyMemory<byte> record, WebSocketMember member, GameRoom room, RoomServices services)
+    {
+        string? id = null;
+        string? clientMsgId = null;
+        try
+        {
+            using var document = Parse(record);
+            var root = document.RootElement;
+            if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String)
+            {
+                id = idElement.GetString();
+            }
+            var op = root.TryGetProperty("op", out var opElement) && opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
+            switch (op)
+            {
+                case "send":
+                    var request = SendRequests.Parse(root, "op", "id");
+                    clientMsgId = request.ClientMsgId;
+                    var seq = await room.SendAsync(member, request);
+                    return id is null || Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", seq); });
+                case "resume":
+                    var after = root.TryGetProperty("afterSeq", out var afterElement) && afterElement.TryGetInt64(out var a) ? a
+                        : throw ChannelException.BadRequest("resume needs afterSeq, a number");
+                    var page = await room.ResumeAsync(member, after);
+                    return Reply(member, writer =>
+                    {
+                        writer.WriteString("id", id);
+                        writer.WritePropertyName("result");
+                        JsonSerializer.Serialize(writer, page, GamesJsonContext.Default.LogPage);
+                    });
+                case "end":
+                    if (member.Player.Seat != 1)
+                    {
+                        throw new ChannelException("forbidden", "only the host (seat 1) can end the game");
+                    }
+                    var ended = await room.EndAsync(1, "host");
+                    return Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", ended); });
+                default:
+                    throw ChannelException.BadRequest("each record needs \"op\": send, resume or end");
+            }
+        }
+        catch (ChannelException e)
+        {
+            services.Metrics.Refused(e.Code);
+            return Error(member, id, clientMsgId, e.Message);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            services.Metrics.Refused("unavailable");
+            return Error(member, id, clientMsgId, "unavailable: the game log cannot be reached right now; retry (a send with the same clientMsgId)");
+        }
+    }
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> record)
+    {
+        try
+        {
+            return JsonDocument.Parse(record);
+        }
+        catch (JsonException)
+        {
+            throw ChannelException.BadRequest("a record must be one JSON object");
+        }
+    }
+
+    /// <summary>An error for a request with an id goes to that id; for a send without one, to its clientMsgId.</summary>
+    private static bool Error(WebSocketMember member, string? id, string? clientMsgId, string error) => Reply(member, writer =>
+    {
+        if (id is not null)
+        {
+            writer.WriteString("id", id);
+        }
+        else if (clientMsgId is not null)
+        {
+            writer.WriteString("clientMsgId", clientMsgId);
+        }
+        writer.WriteString("error", error);
+    });
+
+    /// <summary>Queues a reply behind the messages already queued; false (drop) if the queue is full.</summary>
+    private static bool Reply(WebSocketMember member, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+        if (member.TryReply(buffer.WrittenSpan.ToArray()))
+        {
+            return true;
+        }
+        member.Drop("send queue full");
+        return false;
+    }
+
+    private static string Truncate(string reason) =>
+        Encoding.UTF8.GetByteCount(reason) <= 120 ? reason : reason[..100]; // a close reason is at most 123 bytes
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Platform.TestSupport.Channels;
+
+/// <summary>A player on the plain WebSocket transport (/ws), as a test drives it.</summary>
+public sealed class WsChannelClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentQueue<JsonElement> _received = new();
+    private readonly ConcurrentQueue<JsonElement> _errors = new();
+    private Task _reading = Task.CompletedTask;
+    private int _nextId;
+
+    public IReadOnlyList<JsonElement> Received => [.. _received];
+
+    /// <summary>Errors that came without a request id (sends that asked for no answer).</summary>
+    public IReadOnlyList<JsonElement> Errors => [.. _errors];
+
+    public int? ReconnectAfterMs { get; private set; }
+
+    public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    public static Uri Uri(Uri server, string gameId, string token) =>
+        new($"ws://{server.Host}:{server.Port}/ws?game={gameId}&access_token={System.Uri.EscapeDataString(token)}");
+
+    public static async Task<WsChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true)
+    {
+        var client = new WsChannelClient();
+        await client._socket.ConnectAsync(Uri(server, gameId, token), default).DefaultTimeout();
+        client._reading = client.ReadAsync();
+        if (resume)
+        {
+            await client.ResumeAllAsync(0);
+        }
+        return client;
+    }
+
+    /// <summary>Sends one request with an id and waits for its answer (the whole reply record).</summary>
+    public async Task<JsonElement> RequestAsync(object record)
+    {
+        var id = $"q{Interlocked.Increment(ref _nextId)}";
+        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        var json = JsonSerializer.SerializeToNode(record)!.AsObject();
+        json["id"] = id;
+        await SendTextAsync(json.ToJsonString());
+        return await answer.Task.DefaultTimeout();
+    }
+
+    public async Task<long> SendAsync(string type, object? body, string? clientMsgId = null, int? to = null)
+    {
+        var reply = await RequestAsync(new { op = "send", clientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), type, body, to });
+        return reply.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new InvalidOperationException(reply.GetProperty("error").GetString());
+    }
+
+    public async Task<List<JsonElement>> ResumeAllAsync(long afterSeq)
+    {
+        var messages = new List<JsonElement>();
+        while (true)
+        {
+            var page = (await RequestAsync(new { op = "resume", afterSeq })).GetProperty("result");
+            foreach (var message in page.GetProperty("messages").EnumerateArray())
+            {
+                messages.Add(message.Clone());
+                afterSeq = message.GetProperty("seq").GetInt64();
+            }
+            if (!page.GetProperty("more").GetBoolean())
+            {
+                return messages;
+            }
+        }
+    }
+
+    public Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, default).DefaultTimeout();
+
+    public async Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        var read = new List<JsonElement>();
+        using var deadline = new CancellationTokenSource(timeout ?? TaskTimeouts.Default);
+        while (true)
+        {
+            var message = await _messages.Reader.ReadAsync(deadline.Token);
+            read.Add(message);
+            if (match(message))
+            {
+                return read;
+            }
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var frame = new MemoryStream();
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer, default);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                frame.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                foreach (var line in Encoding.UTF8.GetString(frame.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Dispatch(JsonDocument.Parse(line).RootElement.Clone());
+                }
+                frame.SetLength(0);
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+        Closed.TrySetResult();
+    }
+
+    private void Dispatch(JsonElement record)
+    {
+        if (record.TryGetProperty("id", out var id) && _pending.TryRemove(id.GetString()!, out var answer))
+        {
+            answer.TrySetResult(record);
+        }
+        else if (record.TryGetProperty("reconnect", out var reconnect))
+        {
+            ReconnectAfterMs = reconnect.GetProperty("afterMs").GetInt32();
+        }
+        else if (record.TryGetProperty("error", out _))
+        {
+            _errors.Enqueue(record);
+        }
+        else
+        {
+            _received.Enqueue(record);
+            _messages.Writer.TryWrite(record);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        await _reading.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+    }
+}
