@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using GameChannels.Core;
 using Platform.Games;
 
@@ -12,70 +11,40 @@ namespace GameChannels.WebSockets;
 /// once and writes it as one frame (records separated by newlines), so a busy connection costs one write per
 /// batch rather than one per message; each envelope's bytes are the same array for every receiver.
 /// </summary>
-internal sealed class WebSocketMember : IMember, IAsyncDisposable
+internal sealed class WebSocketMember : QueuedMember
 {
     private const int MaxFrameBytes = 64 * 1024;
-    private readonly Channel<object> _queue;
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _aborted = new();
-    private readonly Task _writer;
 
     public WebSocketMember(WebSocket socket, string connectionId, JoinToken player, TokenBucket limiter, int queueLength)
+        : base(connectionId, player, limiter, queueLength)
     {
         _socket = socket;
-        ConnectionId = connectionId;
-        Player = player;
-        Limiter = limiter;
-        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(queueLength)
-        {
-            SingleReader = true,
-            // Full means "this client cannot keep up": TryWrite says so and the room drops the connection.
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _writer = Task.Run(WriteAsync);
+        StartWriting();
     }
-
-    public string ConnectionId { get; }
-
-    public JoinToken Player { get; }
-
-    public TokenBucket Limiter { get; }
-
-    public string? DropReason { get; private set; }
 
     public CancellationToken Aborted => _aborted.Token;
 
-    public bool TryDeliver(RawJson envelope) => _queue.Writer.TryWrite(envelope);
-
     /// <summary>A reply to one of the client's requests, in order with the messages.</summary>
-    public bool TryReply(byte[] record) => _queue.Writer.TryWrite(new RawJson(record));
+    public bool TryReply(byte[] record) => Queue.Writer.TryWrite(new RawJson(record));
 
-    public Task Reconnect(int afterMs)
+    protected override void Abort()
     {
-        DropReason ??= "server restarting";
-        _queue.Writer.TryWrite(new Reconnect(afterMs));
-        _queue.Writer.TryComplete();
-        return _writer;
-    }
-
-    public void Drop(string reason)
-    {
-        DropReason ??= reason;
-        _queue.Writer.TryComplete();
         _aborted.Cancel();
         _socket.Abort();
     }
 
-    private async Task WriteAsync()
+    protected override async Task WriteAsync()
     {
         var frame = new ArrayBufferWriter<byte>(4096);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_aborted.Token))
+            while (await Queue.Reader.WaitToReadAsync(_aborted.Token))
             {
                 frame.ResetWrittenCount();
                 var closing = false;
-                while (frame.WrittenCount < MaxFrameBytes && _queue.Reader.TryRead(out var item))
+                while (frame.WrittenCount < MaxFrameBytes && Queue.Reader.TryRead(out var item))
                 {
                     if (frame.WrittenCount > 0)
                     {
@@ -103,10 +72,9 @@ internal sealed class WebSocketMember : IMember, IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await base.DisposeAsync();
         _aborted.Dispose();
     }
 }

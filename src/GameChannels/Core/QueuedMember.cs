@@ -1,0 +1,70 @@
+using System.Threading.Channels;
+using Platform.Games;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// What every transport's member shares: a bounded queue per connection, written out by one loop of the
+/// transport's own. A full queue means the client cannot keep up: TryDeliver says so and the room drops it.
+/// </summary>
+public abstract class QueuedMember : IMember, IAsyncDisposable
+{
+    private Task _writer = Task.CompletedTask;
+
+    protected QueuedMember(string connectionId, JoinToken player, TokenBucket limiter, int queueLength)
+    {
+        ConnectionId = connectionId;
+        Player = player;
+        Limiter = limiter;
+        Queue = Channel.CreateBounded<object>(new BoundedChannelOptions(queueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite reports full
+        });
+    }
+
+    public string ConnectionId { get; }
+
+    public JoinToken Player { get; }
+
+    public TokenBucket Limiter { get; }
+
+    /// <summary>Why the server ended the connection, if it did.</summary>
+    public string? DropReason { get; private set; }
+
+    /// <summary>Envelopes (<see cref="RawJson"/>) and, last, a <see cref="Reconnect"/> request.</summary>
+    protected Channel<object> Queue { get; }
+
+    public bool TryDeliver(RawJson envelope) => Queue.Writer.TryWrite(envelope);
+
+    public Task Reconnect(int afterMs)
+    {
+        DropReason ??= "server restarting";
+        // Written after everything already queued.
+        Queue.Writer.TryWrite(new Reconnect(afterMs));
+        Queue.Writer.TryComplete();
+        return _writer;
+    }
+
+    public void Drop(string reason)
+    {
+        DropReason ??= reason;
+        Queue.Writer.TryComplete();
+        Abort();
+    }
+
+    /// <summary>Starts the loop that writes the queue out; called once the transport is ready.</summary>
+    protected void StartWriting() => _writer = Task.Run(WriteAsync);
+
+    protected abstract Task WriteAsync();
+
+    /// <summary>Closes the connection at once.</summary>
+    protected abstract void Abort();
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        Queue.Writer.TryComplete();
+        await _writer.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        GC.SuppressFinalize(this);
+    }
+}
