@@ -5,7 +5,7 @@ namespace LoadGen;
 /// <summary>What one run does. Every loop it drives is bounded by these counts and times.</summary>
 internal sealed record Options(
     string Scenario, Uri Web, int Games, int Players, double Rate, int Size, TimeSpan Duration,
-    string Title, int[] Pids, string? Redis, string? Output, int ConnectConcurrency, double MaxP99Ms)
+    string Title, int[] Pids, string? Redis, string? Output, int ConnectConcurrency, double MaxP99Ms, string Transport)
 {
     public static Options Parse(string[] args)
     {
@@ -34,6 +34,7 @@ internal sealed record Options(
             Redis: values.GetValueOrDefault("redis"),
             Output: values.GetValueOrDefault("output"),
             ConnectConcurrency: (int)Number("connect-concurrency", 64),
-            MaxP99Ms: Number("max-p99", double.PositiveInfinity));
+            MaxP99Ms: Number("max-p99", double.PositiveInfinity),
+            Transport: Get("transport", "ws") is "ws" or "signalr" ? Get("transport", "ws") : throw new ArgumentException("--transport is ws or signalr"));
     }
 }

@@ -7,12 +7,12 @@ using System.Text.Json;
 namespace LoadGen;
 
 /// <summary>
-/// One player's channel connection, speaking SignalR's JSON hub protocol by hand over a WebSocket exactly as
-/// docs/protocol.md describes it: handshake, Resume until the last page, then Send without asking for a
-/// completion (its own echo is the acknowledgement). Checks every envelope: each other player's messages
-/// arrive once, in order.
+/// One player's channel connection, speaking either transport by hand exactly as docs/protocol.md describes
+/// it: the plain WebSocket transport (newline-separated records) or SignalR's JSON hub protocol (handshake,
+/// 0x1E-separated records). Resume until the last page, then send without asking for an answer (its own echo
+/// is the acknowledgement). Checks every envelope: each other player's messages arrive once, in order.
 /// </summary>
-internal sealed class Player(Game game, int seat, string token, Stats stats)
+internal sealed class Player(Game game, int seat, string token, Stats stats, bool plain)
 {
     private const byte RecordSeparator = 0x1E;
     private readonly ClientWebSocket _socket = new();
@@ -35,11 +35,15 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
     public async Task ConnectAsync(Uri channels, CancellationToken cancellationToken)
     {
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var uri = new Uri($"ws://{channels.Host}:{channels.Port}/channels?game={game.Id}&access_token={Uri.EscapeDataString(token)}");
+        var path = plain ? "ws" : "channels";
+        var uri = new Uri($"ws://{channels.Host}:{channels.Port}/{path}?game={game.Id}&access_token={Uri.EscapeDataString(token)}");
         await _socket.ConnectAsync(uri, cancellationToken);
-        await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
+        if (!plain)
+        {
+            await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
+        }
         _receiving = ReceiveAsync();
-        await SendRecordAsync("""{"type":1,"invocationId":"r0","target":"Resume","arguments":[0]}""", cancellationToken);
+        await SendRecordAsync(ResumeRecord(0), cancellationToken);
     }
 
     /// <summary>Sends messages at <paramref name="rate"/> a second, with jitter, until <paramref name="until"/>.</summary>
@@ -51,9 +55,12 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
         while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
         {
             var n = ++_sentCount;
-            // No invocationId: the server answers with no completion; the echo is the acknowledgement.
-            var record = "{\"type\":1,\"target\":\"Send\",\"arguments\":[{\"clientMsgId\":\"" + seat + "-" + n
-                + "\",\"type\":\"m\",\"body\":{\"t\":" + Stopwatch.GetTimestamp() + ",\"p\":\"" + padding + "\"}}]}";
+            // No id (invocationId): the server sends no answer; the echo is the acknowledgement.
+            var message = "\"clientMsgId\":\"" + seat + "-" + n + "\",\"type\":\"m\",\"body\":{\"t\":" + Stopwatch.GetTimestamp()
+                + ",\"p\":\"" + padding + "\"}";
+            var record = plain
+                ? "{\"op\":\"send\"," + message + "}"
+                : "{\"type\":1,\"target\":\"Send\",\"arguments\":[{" + message + "}]}";
             try
             {
                 await SendRecordAsync(record, cancellationToken);
@@ -84,7 +91,7 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
 
     private async Task SendRecordAsync(string json, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(json + "\u001e");
+        var bytes = Encoding.UTF8.GetBytes(plain ? json : json + "\u001e");
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
@@ -110,13 +117,23 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
                     break;
                 }
                 buffer.Advance(result.Count);
+                if (plain && !result.EndOfMessage)
+                {
+                    continue;
+                }
                 var consumed = 0;
                 var written = buffer.WrittenSpan;
+                var separator = plain ? (byte)'\n' : RecordSeparator;
                 int end;
-                while ((end = written[consumed..].IndexOf(RecordSeparator)) >= 0)
+                while ((end = written[consumed..].IndexOf(separator)) >= 0)
                 {
                     Handle(written.Slice(consumed, end));
                     consumed += end + 1;
+                }
+                if (plain && consumed < written.Length)
+                {
+                    Handle(written[consumed..]); // a frame's last record has no newline after it
+                    consumed = written.Length;
                 }
                 if (consumed > 0)
                 {
@@ -133,11 +150,32 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
         _live.TrySetResult();
     }
 
+    private string ResumeRecord(long after) => plain
+        ? $$"""{"op":"resume","id":"r{{after}}","afterSeq":{{after}}}"""
+        : $$"""{"type":1,"invocationId":"r{{after}}","target":"Resume","arguments":[{{after}}]}""";
+
     private void Handle(ReadOnlySpan<byte> record)
     {
         var now = Stopwatch.GetTimestamp();
         using var document = JsonDocument.Parse(record.ToArray());
         var root = document.RootElement;
+        if (plain)
+        {
+            if (root.TryGetProperty("seq", out _))
+            {
+                Envelope(root, now);
+            }
+            else if (root.TryGetProperty("result", out var result))
+            {
+                Page(result);
+            }
+            else if (root.TryGetProperty("error", out var failure))
+            {
+                stats.CountError();
+                Console.Error.WriteLine($"seat {seat} of {game.Id}: {failure.GetString()}");
+            }
+            return;
+        }
         if (!root.TryGetProperty("type", out var type))
         {
             return; // the handshake answer
@@ -148,18 +186,7 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
                 Envelope(root.GetProperty("arguments")[0], now);
                 break;
             case 3 when root.TryGetProperty("result", out var page):
-                foreach (var message in page.GetProperty("messages").EnumerateArray())
-                {
-                    _lastSeq = Math.Max(_lastSeq, message.GetProperty("seq").GetInt64());
-                }
-                if (page.GetProperty("more").GetBoolean())
-                {
-                    _ = SendRecordAsync($$"""{"type":1,"invocationId":"r{{_lastSeq}}","target":"Resume","arguments":[{{_lastSeq}}]}""", CancellationToken.None);
-                }
-                else
-                {
-                    _live.TrySetResult();
-                }
+                Page(page);
                 break;
             case 3 when root.TryGetProperty("error", out var error):
                 stats.CountError();
@@ -168,6 +195,22 @@ internal sealed class Player(Game game, int seat, string token, Stats stats)
             case 7:
                 stats.CountError();
                 break;
+        }
+    }
+
+    private void Page(JsonElement page)
+    {
+        foreach (var message in page.GetProperty("messages").EnumerateArray())
+        {
+            _lastSeq = Math.Max(_lastSeq, message.GetProperty("seq").GetInt64());
+        }
+        if (page.GetProperty("more").GetBoolean())
+        {
+            _ = SendRecordAsync(ResumeRecord(_lastSeq), CancellationToken.None);
+        }
+        else
+        {
+            _live.TrySetResult();
         }
     }
 

@@ -22,7 +22,7 @@ var setup = Enumerable.Range(0, options.Games).Select(async _ =>
         var (game, channels, tokens) = await Game.CreateAsync(web, options.Title, options.Players);
         for (var seat = 1; seat <= options.Players; seat++)
         {
-            var player = new Player(game, seat, tokens[seat - 1], stats);
+            var player = new Player(game, seat, tokens[seat - 1], stats, plain: options.Transport == "ws");
             game.Seats.Add(player);
             await player.ConnectAsync(channels, cancel.Token);
         }
@@ -67,6 +67,7 @@ await Task.WhenAll(players.Select(p => p.CloseAsync()));
 var summary = new
 {
     scenario = options.Scenario,
+    transport = options.Transport,
     games = games.Count,
     playersPerGame = options.Players,
     connections = players.Count,
@@ -98,7 +99,7 @@ if (options.Output is not null)
 }
 var healthy = lost == 0 && stats.Duplicated == 0 && stats.OutOfOrder == 0 && stats.Sent > 0 && latency.P99 <= options.MaxP99Ms;
 Console.WriteLine(
-    $"{options.Scenario}: {games.Count} games x {options.Players}, {summary.deliveriesPerSecond:0} deliveries/s, " +
+    $"{options.Scenario} ({options.Transport}): {games.Count} games x {options.Players}, {summary.deliveriesPerSecond:0} deliveries/s, " +
     $"p50 {latency.P50:0.0} ms, p99 {latency.P99:0.0} ms, max {latency.Max:0.0} ms, lost {lost}, duplicated {stats.Duplicated}, " +
     $"out of order {stats.OutOfOrder}, server CPU {summary.serverCpuMicrosecondsPerDelivery} us/delivery: {(healthy ? "OK" : "FAILED")}");
 return healthy ? 0 : 1;
