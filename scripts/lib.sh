@@ -67,11 +67,12 @@ build() {
 binary() { echo "$ROOT/src/$1/bin/$CONFIGURATION/net10.0/$1.dll"; }
 
 # free_port prints a TCP port on 127.0.0.1 that nothing listens on and that this script has not handed out.
+# It stays below the ephemeral range (32768 and up), where a client's outgoing connections could hold it.
 USED_PORTS=" "
 free_port() {
   local port _
   for _ in $(seq 1 500); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((20000 + RANDOM % 12000))
     [[ $USED_PORTS == *" $port "* ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       USED_PORTS+="$port "
