@@ -33,18 +33,18 @@ public sealed class GamePresence(IConnectionMultiplexer redis)
     /// </summary>
     public async Task ClearAllAsync()
     {
-        foreach (var endpoint in redis.GetEndPoints())
+        // SCAN by hand, asynchronously: the client's Keys() enumerates with blocking calls.
+        var cursor = "0";
+        do
         {
-            var server = redis.GetServer(endpoint);
-            if (server.IsSlave || !server.IsConnected)
+            var page = (RedisResult[])(await Db.ExecuteAsync("SCAN", cursor, "MATCH", RedisKeys.AllGameOnlinePattern, "COUNT", 1000))!;
+            cursor = (string)page[0]!;
+            var keys = ((RedisKey[])page[1]!);
+            if (keys.Length > 0)
             {
-                continue;
-            }
-            // The database the service is configured with, not the server's default one.
-            foreach (var key in server.Keys(database: Db.Database, pattern: RedisKeys.AllGameOnlinePattern, pageSize: 1000))
-            {
-                await Db.KeyDeleteAsync(key);
+                await Db.KeyDeleteAsync(keys);
             }
         }
+        while (cursor != "0");
     }
 }

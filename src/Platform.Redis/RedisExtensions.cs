@@ -21,13 +21,9 @@ public static class RedisExtensions
             var options = ConfigurationOptions.Parse(services.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             // Start even while Redis is down; readiness says so until it is back.
             options.AbortOnConnectFail = false;
-            var multiplexer = ConnectionMultiplexer.Connect(options);
-            // 1.x completes every async reply one at a time, in order, on one worker, unless told otherwise; our
-            // ordering comes from each game's own lock, so replies may complete in parallel.
-#pragma warning disable CS0618
-            multiplexer.PreserveAsyncOrder = false;
-#pragma warning restore CS0618
-            return multiplexer;
+            // PreserveAsyncOrder stays on (1.x's default): turned off, replies complete on the reader thread, and
+            // any synchronous call made from a continuation there deadlocks the connection; it bought no speed.
+            return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<GameLog>();
         builder.Services.AddSingleton<JobQueue>();

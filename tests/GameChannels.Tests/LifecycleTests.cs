@@ -122,6 +122,28 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         }
     }
 
+    [Fact]
+    public async Task AtStartTheServerForgetsConnectionsAPreviousProcessLeftBehind()
+    {
+        // A database of its own: this clears every game's presence in the database it is given.
+        var database = Random.Shared.Next(1, 16);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
+        var db = redis.GetDatabase(database);
+        var stale = Enumerable.Range(0, 2500).Select(i => RedisKeys.GameOnline($"S{i:D5}")).ToArray();
+        foreach (var key in stale)
+        {
+            await db.HashSetAsync(key, "1", 1);
+        }
+
+        await using var channels = ServiceProcess.StartWithServers("GameChannels", server.Database,
+            new() { ["PLATFORM_REDIS__CONFIGURATION"] = $"{TestServers.Redis},defaultDatabase={database}" });
+        await channels.WaitUntilReadyAsync();
+
+        (await db.KeyExistsAsync(stale[0])).ShouldBeFalse();
+        (await db.KeyExistsAsync(stale[^1])).ShouldBeFalse();
+        channels.StandardOutput.ShouldNotContain(l => l.Contains("Could not clear stale presence", StringComparison.Ordinal), channels.Describe());
+    }
+
     private static async Task WaitUntilReadyAsync(Uri address)
     {
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
