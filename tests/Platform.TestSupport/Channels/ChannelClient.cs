@@ -111,20 +111,8 @@ public sealed class ChannelClient : IAsyncDisposable
         await _messages.Reader.ReadAsync().AsTask().DefaultTimeout(timeout);
 
     /// <summary>Reads live envelopes until one matches, returning all read on the way (it included).</summary>
-    public async Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null)
-    {
-        var read = new List<JsonElement>();
-        using var deadline = new CancellationTokenSource(timeout ?? TaskTimeouts.Default);
-        while (true)
-        {
-            var message = await _messages.Reader.ReadAsync(deadline.Token);
-            read.Add(message);
-            if (match(message))
-            {
-                return read;
-            }
-        }
-    }
+    public Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null) =>
+        _messages.Reader.ReadUntilAsync(match, timeout);
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

@@ -84,20 +84,9 @@ public sealed class WsChannelClient : IAsyncDisposable
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, default).DefaultTimeout();
 
-    public async Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null)
-    {
-        var read = new List<JsonElement>();
-        using var deadline = new CancellationTokenSource(timeout ?? TaskTimeouts.Default);
-        while (true)
-        {
-            var message = await _messages.Reader.ReadAsync(deadline.Token);
-            read.Add(message);
-            if (match(message))
-            {
-                return read;
-            }
-        }
-    }
+    /// <summary>Reads live envelopes until one matches, returning all read on the way (it included).</summary>
+    public Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null) =>
+        _messages.Reader.ReadUntilAsync(match, timeout);
 
     private async Task ReadAsync()
     {
