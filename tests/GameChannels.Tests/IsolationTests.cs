@@ -96,6 +96,12 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
                 }
                 catch (HubException)
                 {
+                    // refused (rate_limited, bad_request): expected
+                }
+                catch (Exception e) when (e is TaskCanceledException or InvalidOperationException)
+                {
+                    // Dropped for not reading its own echoes fast enough: also a right answer to a flood.
+                    return;
                 }
             }
         })));
