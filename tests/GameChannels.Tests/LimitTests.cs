@@ -47,6 +47,12 @@ public class LimitTests(SmallLimitsServer server) : IClassFixture<SmallLimitsSer
         await using var fourth = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[3], resume: false);
         await fourth.Closed.Task.DefaultTimeout();
         fourth.ClosedWith!.Message.ShouldContain("HubException: forbidden: seat 4 is beyond the 3 players this game may have");
+
+        // The core refuses it, so the plain WebSocket transport does the same.
+        await using var plain = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[3], resume: false);
+        await plain.Closed.Task.DefaultTimeout();
+        plain.CloseStatus.ShouldBe(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation);
+        plain.CloseDescription.ShouldBe("forbidden: seat 4 is beyond the 3 players this game may have");
     }
 
     [Fact]

@@ -39,10 +39,9 @@ public sealed partial class GameRoom
         {
             throw ChannelException.BadRequest("types starting with 'player.' or 'game.' are the server's own");
         }
-        var seats = Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
-        if (request.To is { } to && (to < 1 || to > seats))
+        if (request.To is { } to && (to < 1 || to > Seats))
         {
-            throw ChannelException.BadRequest($"to must be a seat from 1 to {seats}");
+            throw ChannelException.BadRequest($"to must be a seat from 1 to {Seats}");
         }
         var body = request.Body.ValueKind == JsonValueKind.Undefined ? JsonNull : request.Body;
         return (clientMsgId, type, body);

@@ -21,12 +21,14 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private IRulesState? _rules;
     private bool _ended;
     private bool _closed;
-    private int _memberCount;
     private long _lastSeq;
 
     public string GameId => gameId;
 
     public Title Title => title;
+
+    /// <summary>Seats this game may have: its title's, bounded by Channels:MaxPlayersPerGame.</summary>
+    public int Seats => Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
 
     /// <summary>Reads the game's state from the log: whether it has ended, and the rules' state.</summary>
     internal async Task LoadAsync()
@@ -67,6 +69,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 return false;
             }
+            if (member.Player.Seat < 1 || member.Player.Seat > Seats)
+            {
+                throw new ChannelException("forbidden", $"seat {member.Player.Seat} is beyond the {Seats} players this game may have");
+            }
             if (_members.Count >= services.Options.MaxConnectionsPerGame)
             {
                 throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
@@ -79,7 +85,6 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             await services.Presence.ConnectedAsync(gameId, seat);
             // Counted only once Redis has taken it: a join that fails leaves nothing behind.
             _members.Add(member);
-            Volatile.Write(ref _memberCount, _members.Count);
             services.Metrics.Connected(1);
             await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
             return true;
@@ -100,7 +105,6 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 return;
             }
             _live.Remove(member);
-            Volatile.Write(ref _memberCount, _members.Count);
             services.Metrics.Connected(-1);
             await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
             await AppendAndRelayAsync(null, "player.disconnected", Json(new SeatReason(member.Player.Seat, reason)), null, null);
@@ -213,9 +217,6 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             _gate.Release();
         }
     }
-
-    /// <summary>Whether nobody is connected.</summary>
-    public bool IsEmpty => Volatile.Read(ref _memberCount) == 0;
 
     /// <summary>Ends the game if nobody is connected (the idle sweep), and lets the room go.</summary>
     public async Task<bool> EndIfIdleAsync()

@@ -31,9 +31,14 @@ public sealed class GameRooms(Lazy<RoomServices> services)
         }
     }
 
-    /// <summary>Adds a connection to its game's room.</summary>
-    public async Task<GameRoom> JoinAsync(IMember member, Title title)
+    /// <summary>
+    /// Adds a connection to its game's room; the room refuses a seat beyond the game's limit, or one connection
+    /// too many. Every transport comes through here, so the limits are the core's, not the transport's.
+    /// </summary>
+    public async Task<GameRoom> JoinAsync(IMember member)
     {
+        var title = Titles.Find(member.Player.Title)
+            ?? throw new ChannelException("forbidden", $"the token names an unknown title '{member.Player.Title}'");
         while (true)
         {
             var room = await GetAsync(member.Player.GameId, title);

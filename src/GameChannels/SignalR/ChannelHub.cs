@@ -17,19 +17,13 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
     public override async Task OnConnectedAsync()
     {
         var player = ChannelAuth.PlayerOf(Context.GetHttpContext());
-        var title = Titles.Find(player.Title) ?? throw new HubException("unauthorized: the token names an unknown title");
-        var seats = Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
-        if (player.Seat < 1 || player.Seat > seats)
-        {
-            throw new HubException($"forbidden: seat {player.Seat} is beyond the {seats} players this game may have");
-        }
         var member = new SignalRMember(Context, Clients.Caller, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
             services.Options.SendQueueLength);
         Context.Items[MemberKey] = member;
         try
         {
-            Context.Items[RoomKey] = await rooms.JoinAsync(member, title);
+            Context.Items[RoomKey] = await rooms.JoinAsync(member);
         }
         catch
         {

@@ -25,25 +25,23 @@ internal static class WebSocketChannel
             return;
         }
         var player = ChannelAuth.PlayerOf(context);
-        var title = Titles.Find(player.Title);
-        var seats = Math.Min(title?.MaxPlayers ?? 0, services.Options.MaxPlayersPerGame);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        if (title is null || player.Seat < 1 || player.Seat > seats)
-        {
-            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"forbidden: seat {player.Seat} is beyond the {seats} players this game may have", default);
-            return;
-        }
         var member = new WebSocketMember(socket, context.TraceIdentifier, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
             services.Options.SendQueueLength);
         GameRoom room;
         try
         {
-            room = await rooms.JoinAsync(member, title);
+            room = await rooms.JoinAsync(member);
         }
         catch (Exception e) when (e is ChannelException or RedisException or TimeoutException)
         {
-            var reason = e is ChannelException refusal ? refusal.Message : "unavailable: the game log cannot be reached right now; reconnect shortly";
+            var reason = "unavailable: the game log cannot be reached right now; reconnect shortly";
+            if (e is ChannelException refusal)
+            {
+                services.Metrics.Refused(refusal.Code);
+                reason = refusal.Message;
+            }
             await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(reason), default);
             await member.DisposeAsync();
             return;
