@@ -144,8 +144,15 @@ start_ses() { # DIR PORT
   local dir=$1 port=$2
   mkdir -p "$dir"
   "$ROOT/node_modules/.bin/aws-ses-v2-local" --host 127.0.0.1 --port "$port" >"$dir/ses.log" 2>&1 &
-  STARTED_PIDS+=($!)
-  wait_until 30 "the SES emulator on port $port" curl -fsS "http://127.0.0.1:$port/health-check" || exit 1
+  local pid=$!
+  STARTED_PIDS+=("$pid")
+  # Ready when it answers; given up on at once if it died (its log says why), else after 60 s.
+  wait_until 60 "the SES emulator on port $port" bash -c \
+    "curl -fsS http://127.0.0.1:$port/health-check || { kill -0 $pid || exit 0; exit 1; }" &&
+    kill -0 "$pid" 2>/dev/null || {
+    tail -n 20 "$dir/ses.log" >&2
+    die "the SES emulator did not start on port $port"
+  }
 }
 
 # start_process LOGFILE COMMAND... runs a service in the background, its output in LOGFILE.
