@@ -18,9 +18,9 @@ public sealed record CreateGameRequest(string? Title, string? Name);
 
 public sealed record JoinGameRequest(string? Name, string? PlayerId);
 
-public sealed record GameCreated(string GameId, string PlayerId, int Seat, string Token, string ChannelUrl, string ShareUrl);
+public sealed record GameCreated(string GameId, string PlayerId, int Seat, string Token, string ChannelUrl, string WsUrl, string ShareUrl);
 
-public sealed record GameJoined(string PlayerId, int Seat, string Token, string ChannelUrl);
+public sealed record GameJoined(string PlayerId, int Seat, string Token, string ChannelUrl, string WsUrl);
 
 public sealed record SeatView(int Seat, string Name, bool Connected);
 

@@ -60,7 +60,8 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
         gameId.ShouldAllBe(c => GameIds.Alphabet.Contains(c));
         game.GetProperty("seat").GetInt32().ShouldBe(1);
         game.GetProperty("playerId").GetString()!.Length.ShouldBe(32);
-        game.GetProperty("channelUrl").GetString().ShouldEndWith($"/channels?game={gameId}");
+        game.GetProperty("channelUrl").GetString().ShouldBe($"http://127.0.0.1:8081/channels?game={gameId}");
+        game.GetProperty("wsUrl").GetString().ShouldBe($"ws://127.0.0.1:8081/ws?game={gameId}");
         game.GetProperty("shareUrl").GetString().ShouldBe($"{server.Web.BaseAddress}play/{gameId}");
         TestGamesTokens.Open(game.GetProperty("token").GetString()!).ShouldBe(
             new JoinToken(gameId, game.GetProperty("playerId").GetString()!, 1, "chat", "Ann", 0), TokenComparer.IgnoringExpiry);
@@ -84,6 +85,7 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
         var (again, rejoined) = await JoinAsync(gameId, new { playerId = bob.GetProperty("playerId").GetString() });
         again.ShouldBe(HttpStatusCode.OK);
         rejoined.GetProperty("seat").GetInt32().ShouldBe(2);
+        rejoined.GetProperty("wsUrl").GetString().ShouldBe(bob.GetProperty("wsUrl").GetString());
 
         var view = await Http.GetFromJsonAsync<JsonElement>($"api/games/{gameId}");
         view.GetProperty("status").GetString().ShouldBe("active");

@@ -5,8 +5,19 @@ using static Microsoft.Playwright.Assertions;
 namespace Web.Tests;
 
 /// <summary>Web and GameChannels as processes, wired to each other, and one headless Chromium, for the play tests.</summary>
-public sealed class PlayServers : IAsyncLifetime
+public class PlayServers : IAsyncLifetime
 {
+    private static int s_lastRedisDatabase = Random.Shared.Next(15);
+    private readonly Dictionary<string, string?> _channelsSettings;
+
+    public PlayServers()
+        : this([])
+    {
+    }
+
+    /// <summary>With settings of its own for the channel server.</summary>
+    protected PlayServers(Dictionary<string, string?> channelSettings) => _channelsSettings = new(channelSettings);
+
     public TestDatabase Database { get; private set; } = null!;
 
     public ServiceProcess Channels { get; private set; } = null!;
@@ -17,24 +28,30 @@ public sealed class PlayServers : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The Redis configuration both services use, with the database of their own.</summary>
+    public string Redis { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateMigratedAsync();
         // The browser's page comes from Web, and the channel server must allow that origin before it starts.
         var webPort = FreePort.Next();
-        // A Redis database of their own: a channel server clears every game's presence as it starts, and other
-        // tests start channel servers at any time, which would show our players as offline.
-        var redis = $"{TestServers.Redis},defaultDatabase={Random.Shared.Next(1, 16)}";
-        _channelsSettings = new()
-        {
-            ["PLATFORM_REDIS__CONFIGURATION"] = redis,
-            ["PLATFORM_CHANNELS__ALLOWEDORIGINS__0"] = $"http://127.0.0.1:{webPort}",
-        };
+        // A Redis database of their own (1 to 15, another for each of these fixtures): a channel server clears
+        // every game's presence as it starts, and other tests start channel servers at any time, which would
+        // show our players as offline.
+        Redis = $"{TestServers.Redis},defaultDatabase={Interlocked.Increment(ref s_lastRedisDatabase) % 15 + 1}";
+        _channelsSettings["PLATFORM_REDIS__CONFIGURATION"] = Redis;
+        _channelsSettings["PLATFORM_CHANNELS__ALLOWEDORIGINS__0"] = $"http://127.0.0.1:{webPort}";
+        // A page told to reconnect within a few hundred milliseconds is back while the channel server is still
+        // stopping: the server takes its WebSocket in, never asks it to reconnect, and waits for it until the
+        // shutdown timeout (20 s by default) while the other pages back off. Short here, so that a restart
+        // under the pages takes seconds whatever delays the server hands out.
+        _channelsSettings["PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS"] = "2";
         Channels = ServiceProcess.StartWithServers("GameChannels", Database, _channelsSettings);
         await Channels.WaitUntilReadyAsync();
         Web = ServiceProcess.StartWithServers("Web", Database, new()
         {
-            ["PLATFORM_REDIS__CONFIGURATION"] = redis,
+            ["PLATFORM_REDIS__CONFIGURATION"] = Redis,
             ["PLATFORM_CHANNELS__PUBLICURL"] = Channels.BaseAddress!.ToString().TrimEnd('/'),
         }, port: webPort);
         await Web.WaitUntilReadyAsync();
@@ -44,16 +61,22 @@ public sealed class PlayServers : IAsyncLifetime
         SetDefaultExpectTimeout(15_000);
     }
 
-    private Dictionary<string, string?> _channelsSettings = null!;
-
-    /// <summary>Stops the channel server as systemd does (SIGTERM) and runs <paramref name="whileDown"/> before starting it again on the same port.</summary>
-    public async Task RestartChannelsAsync(Func<Task> whileDown)
+    /// <summary>
+    /// Stops the channel server as systemd does (SIGTERM) and runs <paramref name="whileDown"/> before starting it
+    /// again on the same port, with <paramref name="changed"/> settings if given.
+    /// </summary>
+    public async Task RestartChannelsAsync(Func<Task> whileDown, Dictionary<string, string?>? changed = null)
     {
         Channels.Terminate();
         (await Channels.WaitForExitAsync()).ShouldBe(0, Channels.Describe());
         await Channels.DisposeAsync();
         await whileDown();
-        Channels = ServiceProcess.StartWithServers("GameChannels", Database, _channelsSettings, port: Channels.BaseAddress!.Port);
+        var settings = new Dictionary<string, string?>(_channelsSettings);
+        foreach (var (name, value) in changed ?? [])
+        {
+            settings[name] = value;
+        }
+        Channels = ServiceProcess.StartWithServers("GameChannels", Database, settings, port: Channels.BaseAddress!.Port);
         await Channels.WaitUntilReadyAsync();
     }
 

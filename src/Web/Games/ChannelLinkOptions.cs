@@ -27,5 +27,9 @@ public sealed class ChannelLinkOptions : IValidatableObject
         }
     }
 
+    /// <summary>The SignalR hub, for clients that use a SignalR library.</summary>
     public string ChannelUrl(string gameId) => $"{PublicUrl.TrimEnd('/')}/channels?game={gameId}";
+
+    /// <summary>The plain WebSocket transport the browser pages use: ws:// or wss:// as the public URL is http or https.</summary>
+    public string WsUrl(string gameId) => $"ws{PublicUrl.TrimEnd('/')["http".Length..]}/ws?game={gameId}";
 }

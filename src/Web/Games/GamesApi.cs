@@ -41,7 +41,8 @@ public static class GamesApi
         var token = tokens.Seal(tokens.Issue(gameId, host.PlayerId, host.Seat, title.Id, name));
         var shareUrl = $"{http.Request.Scheme}://{http.Request.Host}/play/{gameId}";
         return TypedResults.Created($"/api/games/{gameId}",
-            new GameCreated(gameId, host.PlayerId, host.Seat, token, channels.Value.ChannelUrl(gameId), shareUrl));
+            new GameCreated(gameId, host.PlayerId, host.Seat, token,
+                channels.Value.ChannelUrl(gameId), channels.Value.WsUrl(gameId), shareUrl));
     }
 
     private static async Task<Results<Created<GameJoined>, Ok<GameJoined>, ProblemHttpResult>> JoinAsync(
@@ -133,5 +134,6 @@ public static class GamesApi
 
     }
     private static GameJoined Joined(JoinTokens tokens, ChannelLinkOptions channels, string gameId, string title, SeatRecord seat) =>
-        new(seat.PlayerId, seat.Seat, tokens.Seal(tokens.Issue(gameId, seat.PlayerId, seat.Seat, title, seat.Name)), channels.ChannelUrl(gameId));
+        new(seat.PlayerId, seat.Seat, tokens.Seal(tokens.Issue(gameId, seat.PlayerId, seat.Seat, title, seat.Name)),
+            channels.ChannelUrl(gameId), channels.WsUrl(gameId));
 }

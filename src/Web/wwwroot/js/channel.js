@@ -1,8 +1,8 @@
-// The browser side of a game channel: connects to the SignalR hub, resumes the game's numbered log, keeps the
-// connection up, and delivers every message once, in number order. Needs the SignalR client as the global
-// `signalR` (/lib/signalr/signalr.min.js). docs: the protocol in src/GameChannels (Send, Resume, EndGame).
+// The browser side of a game channel: connects to the channel server's plain WebSocket transport (/ws), resumes
+// the game's numbered log, keeps the connection up, and delivers every message once, in number order.
+// docs/protocol.md, section 11, specifies the records; section 7 the algorithm followed here.
 //
-// What survives a reload: localStorage keeps, per game, {playerId, seat, token, channelUrl, lastSeq, epoch}.
+// What survives a reload: localStorage keeps, per game, {playerId, seat, token, wsUrl, lastSeq, epoch}.
 // A page keeps its game state in memory only, so a newly loaded page resumes from 0 and rebuilds everything
 // from the log; lastSeq and epoch matter within one page's lifetime, across reconnects, where the page still
 // holds what it rendered. They are stored anyway so that a page which keeps its own state could start there.
@@ -39,9 +39,9 @@ export class ChannelError extends Error {
     this.detail = detail;
   }
 
-  /** The server's "code: detail" inside a SignalR error (a HubException), or null for a transport failure. */
-  static from(error) {
-    const match = /HubException: ([a-z_]+): ([\s\S]*)$/.exec(error?.message ?? "");
+  /** The server's "code: detail" (an error record, or a close reason), or null for anything else. */
+  static parse(text) {
+    const match = /^([a-z_]+): ([\s\S]*)$/.exec(text ?? "");
     return match ? new ChannelError(match[1], match[2]) : null;
   }
 }
@@ -49,6 +49,8 @@ export class ChannelError extends Error {
 const newClientMsgId = () =>
   globalThis.crypto?.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+const messageTooBig = 1009; // the close status for a frame over the server's limit
 
 export class GameChannel {
   #gameId;
@@ -59,19 +61,20 @@ export class GameChannel {
   #minDelayMs;
   #maxDelayMs;
 
-  #conn = null; // the current connection; events from older ones are ignored
+  #conn = null; // {socket, opened, requests, closed, refusal?}: the current connection; older ones are ignored
+  #nextId = 0;
   #live = false;
   #closed = false;
   #attempt = 0;
-  #serverDelayMs = null; // from the server's "reconnect" event
+  #serverDelayMs = null; // from the server's reconnect request
   #timer = null;
 
   #last = 0; // highest number delivered
   #epoch = null;
   #resuming = false;
-  #held = []; // live messages that arrived while a Resume was under way
+  #held = []; // live messages that arrived while a resume was under way
 
-  #pending = new Map(); // clientMsgId -> a send not answered yet
+  #pending = new Map(); // clientMsgId -> a send whose message has not come back yet
   #handlers = { message: [], status: [], reset: [] };
   #firstLive = null;
 
@@ -95,11 +98,12 @@ export class GameChannel {
   get isLive() { return this.#live; }
 
   /**
-   * Connects and keeps connecting until close(). `renewToken`, if given, is called (once per outage) when the
-   * server refuses the token, and returns a fresh one. Resolves when the channel is first live.
+   * Connects to `wsUrl` (the wsUrl Web gives, ws://host/ws?game=ID) and keeps connecting until close().
+   * `renewToken`, if given, is called (once per outage) when the server refuses the token, and returns a
+   * fresh one. Resolves when the channel is first live.
    */
-  connect(channelUrl, token, { renewToken = null } = {}) {
-    this.#url = channelUrl;
+  connect(wsUrl, token, { renewToken = null } = {}) {
+    this.#url = wsUrl;
     this.#token = token;
     this.#renewToken = renewToken;
     if (!this.#firstLive) {
@@ -112,13 +116,13 @@ export class GameChannel {
   }
 
   /**
-   * Appends a message to the game's log; resolves with its number. If the connection drops before the answer,
-   * it is sent again with the same clientMsgId once reconnected, and the server gives it its first number.
-   * Rejects with a ChannelError when the server refuses it.
+   * Appends a message to the game's log; resolves with its number when the message comes back. If the
+   * connection drops first, it is sent again with the same clientMsgId once reconnected (unless the log
+   * shows it arrived), and the server appends it once. Rejects with a ChannelError when the server refuses it.
    */
   send(type, body, to = null) {
     return new Promise((resolve, reject) => {
-      const entry = { id: newClientMsgId(), type, body: body ?? null, to, resolve, reject, inFlight: false };
+      const entry = { id: newClientMsgId(), type, body: body ?? null, to, resolve, reject, sentOn: null, size: 0 };
       this.#pending.set(entry.id, entry);
       this.#trySend(entry);
     });
@@ -129,11 +133,7 @@ export class GameChannel {
     if (!this.#live) {
       throw new ChannelError("unavailable", "not connected; try again when the channel is live");
     }
-    try {
-      return await this.#conn.invoke("EndGame");
-    } catch (error) {
-      throw ChannelError.from(error) ?? new ChannelError("unavailable", error.message);
-    }
+    return this.#request(this.#conn, { op: "end" });
   }
 
   async close() {
@@ -143,7 +143,11 @@ export class GameChannel {
     this.#conn = null;
     this.#live = false;
     this.#status("closed");
-    await conn?.stop();
+    if (conn) {
+      this.#failRequests(conn);
+      conn.socket.close(1000);
+      await conn.closed;
+    }
   }
 
   #on(kind, callback) {
@@ -163,26 +167,41 @@ export class GameChannel {
 
   #status(state, extra = {}) { this.#emit("status", { state, ...extra }); }
 
-  async #open() {
+  #socketUrl() {
+    const url = new URL(this.#url);
+    url.searchParams.set("access_token", this.#token);
+    return url;
+  }
+
+  #open() {
     if (this.#closed) return;
-    const conn = new signalR.HubConnectionBuilder()
-      .withUrl(this.#url, { accessTokenFactory: () => this.#token })
-      .configureLogging(signalR.LogLevel.Warning)
-      .build();
-    conn.on("message", (envelope) => this.#onLive(conn, envelope));
-    // The server is going away: it closes the connection next, and we come back after its delay.
-    conn.on("reconnect", (notice) => { if (conn === this.#conn) this.#serverDelayMs = notice?.afterMs ?? 0; });
-    conn.onclose((error) => this.#lost(conn, error));
+    const socket = new WebSocket(this.#socketUrl());
+    const conn = { socket, opened: false, requests: new Map() };
+    conn.closed = new Promise((resolve) => socket.addEventListener("close", resolve, { once: true }));
+    socket.addEventListener("open", () => {
+      conn.opened = true;
+      this.#start(conn);
+    });
+    socket.addEventListener("message", (event) => {
+      if (conn !== this.#conn) return;
+      for (const line of String(event.data).split("\n")) {
+        if (line.trim()) this.#onRecord(conn, JSON.parse(line));
+      }
+    });
+    socket.addEventListener("close", (event) => this.#lost(conn, event));
     this.#conn = conn;
     this.#live = false;
     this.#status("connecting");
+  }
+
+  async #start(conn) {
     try {
-      await conn.start();
       await this.#resume(conn);
     } catch (error) {
+      // The connection dropped (its close event reconnects), or the server could not read the log: start over.
       if (conn === this.#conn) {
-        this.#lost(conn, error);
-        conn.stop().catch(() => {});
+        conn.refusal = error;
+        conn.socket.close(1000);
       }
       return;
     }
@@ -201,7 +220,7 @@ export class GameChannel {
     this.#status("resuming");
     let after = this.#last;
     for (;;) {
-      const page = await conn.invoke("Resume", after);
+      const page = await this.#request(conn, { op: "resume", afterSeq: after });
       if (conn !== this.#conn) throw new Error("superseded by a newer connection");
       if (this.#epoch !== null && page.epoch !== this.#epoch) {
         // The log was lost and started again: what we delivered no longer exists. Start over from 0.
@@ -224,14 +243,36 @@ export class GameChannel {
     this.#persist();
   }
 
-  #onLive(conn, envelope) {
-    if (conn !== this.#conn) return;
-    if (this.#resuming) {
-      this.#held.push(envelope);
-      return;
+  /** Sends a request with an id; resolves with the answer's result (or seq), rejects with the server's refusal. */
+  #request(conn, record) {
+    const id = String(++this.#nextId);
+    return new Promise((resolve, reject) => {
+      conn.requests.set(id, { resolve, reject });
+      conn.socket.send(JSON.stringify({ ...record, id }));
+    });
+  }
+
+  /** What the server tells us: an answer (has id), a reconnect request, a refused send, or a message of the game. */
+  #onRecord(conn, record) {
+    if (record.id !== undefined) {
+      const request = conn.requests.get(record.id);
+      conn.requests.delete(record.id);
+      if (record.error !== undefined) {
+        request?.reject(ChannelError.parse(record.error) ?? new ChannelError("unavailable", record.error));
+      } else {
+        request?.resolve(record.result ?? record.seq);
+      }
+    } else if (record.reconnect) {
+      // The server is going away: it closes the connection next, and we come back after its delay.
+      this.#serverDelayMs = record.reconnect.afterMs ?? 0;
+    } else if (record.error !== undefined) {
+      this.#refused(record.clientMsgId, ChannelError.parse(record.error) ?? new ChannelError("bad_request", record.error));
+    } else if (this.#resuming) {
+      this.#held.push(record);
+    } else {
+      this.#deliver(record);
+      this.#persist();
     }
-    this.#deliver(envelope);
-    this.#persist();
   }
 
   #deliver(envelope) {
@@ -239,47 +280,66 @@ export class GameChannel {
     if (!(envelope.seq > this.#last)) return;
     this.#last = envelope.seq;
     this.#emit("message", envelope);
+    // Our own message, back from the log (live or in a page): that is the acknowledgement.
+    const entry = envelope.clientMsgId !== undefined && this.#pending.get(envelope.clientMsgId);
+    if (entry) {
+      this.#pending.delete(entry.id);
+      entry.resolve(envelope.seq);
+    }
   }
 
   #persist() { savePlayer(this.#gameId, { lastSeq: this.#last, epoch: this.#epoch }); }
 
   #trySend(entry) {
     const conn = this.#conn;
-    if (!conn || !this.#live || entry.inFlight) return;
-    entry.inFlight = true;
-    const message = { clientMsgId: entry.id, type: entry.type, body: entry.body };
-    if (entry.to !== null && entry.to !== undefined) message.to = entry.to;
-    conn.invoke("Send", message).then(
-      (seq) => {
-        this.#pending.delete(entry.id);
-        entry.resolve(seq);
-      },
-      (error) => {
-        entry.inFlight = false;
-        const refusal = ChannelError.from(error);
-        if (refusal?.code === "unavailable") {
-          // The log is out of reach for a moment; the server asks for the same clientMsgId again.
-          setTimeout(() => this.#trySend(entry), this.#minDelayMs * 2);
-        } else if (refusal) {
-          this.#pending.delete(entry.id);
-          entry.reject(refusal);
-        }
-        // Otherwise the connection dropped: #open sends it again, same id, once live.
-      });
+    // Only on a live connection: the message comes back as a live message, and that answers the send.
+    if (!conn || !this.#live || entry.sentOn === conn) return;
+    entry.sentOn = conn;
+    const record = { op: "send", clientMsgId: entry.id, type: entry.type, body: entry.body };
+    if (entry.to !== null && entry.to !== undefined) record.to = entry.to;
+    const text = JSON.stringify(record);
+    entry.size = text.length;
+    conn.socket.send(text);
   }
 
-  async #lost(conn, error) {
+  #refused(clientMsgId, refusal) {
+    const entry = this.#pending.get(clientMsgId);
+    if (!entry) {
+      console.error("GameChannel: the server refused a record", refusal);
+    } else if (refusal.code === "unavailable") {
+      // The log is out of reach for a moment; the server asks for the same clientMsgId again.
+      entry.sentOn = null;
+      setTimeout(() => this.#trySend(entry), this.#minDelayMs * 2);
+    } else {
+      this.#pending.delete(clientMsgId);
+      entry.reject(refusal);
+    }
+  }
+
+  #failRequests(conn) {
+    for (const request of conn.requests.values()) {
+      request.reject(new ChannelError("unavailable", "the connection closed before the server answered"));
+    }
+    conn.requests.clear();
+  }
+
+  async #lost(conn, event) {
+    this.#failRequests(conn);
     if (conn !== this.#conn || this.#closed) return;
     this.#conn = null;
     this.#live = false;
     this.#resuming = false;
     this.#held = [];
-    const refusal = ChannelError.from(error);
-    const unauthorized = refusal?.code === "unauthorized" || /Status code '401'/.test(error?.message ?? "");
-    if (unauthorized) {
+    // The server closes with "code: detail" when it refuses the connection (forbidden, unavailable) or a frame.
+    let refusal = ChannelError.parse(event.reason) ?? conn.refusal ?? null;
+    if (event.code === messageTooBig) this.#dropOversizedSend(conn, refusal);
+    if (!conn.opened) refusal = await this.#whyRefused();
+    if (this.#closed) return;
+    let delayMs = null;
+    if (refusal?.code === "unauthorized") {
       if (!this.#renewToken || this.#renewed) {
-        this.#status("failed", { error: refusal ?? new ChannelError("unauthorized", "the server refused the join token") });
-        this.#firstLive.reject(refusal ?? new ChannelError("unauthorized", "the server refused the join token"));
+        this.#status("failed", { error: refusal });
+        this.#firstLive.reject(refusal);
         return;
       }
       this.#renewed = true;
@@ -290,20 +350,50 @@ export class GameChannel {
         this.#firstLive.reject(renewError);
         return;
       }
+      // The token was the only trouble: come back at once with the fresh one.
+      refusal = null;
+      delayMs = 0;
     }
-    let delayMs;
     if (this.#serverDelayMs !== null) {
       delayMs = this.#serverDelayMs;
       this.#serverDelayMs = null;
-    } else if (unauthorized) {
-      delayMs = 0;
-    } else {
+    } else if (delayMs === null) {
       // Exponential backoff with jitter, so that many clients do not all come back at the same moment.
       const ceiling = Math.min(this.#maxDelayMs, this.#minDelayMs * 2 ** this.#attempt++);
       delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
     }
-    this.#status("reconnecting", { delayMs, error: refusal ?? error });
+    this.#status("reconnecting", { delayMs, error: refusal ?? new Error(`the connection closed (${event.code})`) });
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#open(), delayMs);
+  }
+
+  /**
+   * A browser is not shown why a WebSocket upgrade failed. The same URL as a plain GET says: 401 with the
+   * reason when the token is refused, 400 when it is fine. Asked only after a failure, so it costs nothing
+   * while things work.
+   */
+  async #whyRefused() {
+    const url = this.#socketUrl();
+    url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+    try {
+      const response = await fetch(url);
+      if (response.status !== 401) return null;
+      const problem = await response.json().catch(() => null);
+      return new ChannelError("unauthorized", problem?.detail ?? "the server refused the join token");
+    } catch {
+      return null; // unreachable: an outage, retried like any other
+    }
+  }
+
+  /**
+   * A frame over the server's limit closes the connection. Sending the same message again would close the
+   * next one too, so the largest send in flight on that connection (the one that was too big) is refused.
+   */
+  #dropOversizedSend(conn, refusal) {
+    let largest = null;
+    for (const entry of this.#pending.values()) {
+      if (entry.sentOn === conn && entry.size > (largest?.size ?? 0)) largest = entry;
+    }
+    if (largest) this.#refused(largest.id, refusal ?? new ChannelError("too_large", "the message is too large"));
   }
 }

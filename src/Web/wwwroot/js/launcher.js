@@ -28,7 +28,7 @@ form.addEventListener("submit", async (event) => {
     const name = nameInput.value.trim();
     const game = await api("POST", "/api/games", { title: titleSelect.value, name });
     localStorage.setItem("platform.name", name);
-    savePlayer(game.gameId, { playerId: game.playerId, seat: game.seat, token: game.token, channelUrl: game.channelUrl });
+    savePlayer(game.gameId, { playerId: game.playerId, seat: game.seat, token: game.token, wsUrl: game.wsUrl });
     location.assign(new URL(game.shareUrl, location.href).pathname);
   } catch (error) {
     showError(errorBox, error);

@@ -1,7 +1,7 @@
 // The game page, /play/{gameId}: joins (or rejoins) a seat, opens the game's channel, and draws the players,
 // the chat and game log, and the title's own view from the messages. All game state is rebuilt from the log
 // on each page load (see channel.js).
-import { GameChannel, loadPlayer, savePlayer, forgetPlayer } from "./channel.js";
+import { GameChannel, ChannelError, loadPlayer, savePlayer, forgetPlayer } from "./channel.js";
 import { api, showError } from "./api.js";
 import { TicTacToe, marks } from "./tictactoe.js";
 
@@ -10,7 +10,7 @@ const errorBox = $("error");
 const gameId = decodeURIComponent(location.pathname.split("/")[2] ?? "").trim().toUpperCase();
 
 let view = null; // GET /api/games/{id}
-let me = null; // {playerId, seat, token, channelUrl}
+let me = null; // {playerId, seat, token, wsUrl}
 let channel = null;
 let ended = false;
 const names = new Map();
@@ -70,7 +70,7 @@ async function rejoin(playerId) {
 
 function start(joined) {
   me = joined;
-  savePlayer(gameId, { playerId: me.playerId, seat: me.seat, token: me.token, channelUrl: me.channelUrl });
+  savePlayer(gameId, { playerId: me.playerId, seat: me.seat, token: me.token, wsUrl: me.wsUrl });
   $("game").hidden = false;
   $("board-section").hidden = view.title !== "tictactoe";
   renderSeats();
@@ -85,7 +85,7 @@ function start(joined) {
     renderGame();
   });
   channel.onMessage(onMessage);
-  channel.connect(me.channelUrl, me.token, { renewToken: async () => (await rejoin(me.playerId)).token }).catch(() => {});
+  channel.connect(me.wsUrl, me.token, { renewToken: async () => (await rejoin(me.playerId)).token }).catch(() => {});
 
   $("chat-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -213,6 +213,7 @@ function renderGame() {
   }
 }
 
+let connectionError = false; // the error box shows a refusal of the connection
 function showStatus({ state, delayMs, error }) {
   const text = {
     connecting: "Connecting…",
@@ -224,5 +225,13 @@ function showStatus({ state, delayMs, error }) {
   }[state];
   $("connection").textContent = text;
   $("connection").dataset.state = state;
-  if (state === "failed") showError(errorBox, error);
+  // The server's refusal of the connection itself (a bad token, a full game, the log out of reach) is the
+  // player's to see, and goes away once connected again; a plain drop only shows in the status line.
+  if (state === "failed" || error instanceof ChannelError) {
+    showError(errorBox, error);
+    connectionError = true;
+  } else if (state === "live" && connectionError) {
+    showError(errorBox, null);
+    connectionError = false;
+  }
 }
