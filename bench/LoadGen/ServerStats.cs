@@ -4,7 +4,7 @@ using System.Text;
 
 namespace LoadGen;
 
-/// <summary>CPU seconds and peak memory of the server processes (from /proc), and Redis's used_memory.</summary>
+/// <summary>CPU seconds and memory of the server processes (from /proc), and Redis's used_memory.</summary>
 internal static class ServerStats
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
@@ -17,6 +17,7 @@ internal static class ServerStats
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
+    /// <summary>The process's name (its .dll for dotnet), peak RSS and RSS now, in KB.</summary>
     public static (string Name, long PeakRssKb, long RssKb) Memory(int pid)
     {
         string name = "", peak = "0", rss = "0";
@@ -43,7 +44,8 @@ internal static class ServerStats
         await stream.WriteAsync(Encoding.ASCII.GetBytes("INFO memory\r\n"));
         var buffer = new byte[16 * 1024];
         var text = new StringBuilder();
-        while (!text.ToString().Contains("used_memory:", StringComparison.Ordinal) || !text.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        // Bounded: Redis answers in one reply of a few KB; a closed connection ends it too.
+        for (var reads = 0; reads < 100 && (!text.ToString().Contains("used_memory:", StringComparison.Ordinal) || !text.ToString().EndsWith("\r\n", StringComparison.Ordinal)); reads++)
         {
             var read = await stream.ReadAsync(buffer);
             if (read == 0)

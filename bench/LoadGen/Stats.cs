@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LoadGen;
 
 /// <summary>Counts and latencies of one run, shared by every player (thread-safe).</summary>
@@ -5,12 +7,14 @@ internal sealed class Stats
 {
     private readonly Lock _gate = new();
     private readonly List<float> _latenciesMs = new(1 << 16);
+    private readonly List<float> _resumesMs = [];
     private long _sent;
     private long _acknowledged;
     private long _deliveries;
     private long _duplicated;
     private long _outOfOrder;
     private long _errors;
+    private long _resumeFailures;
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -24,6 +28,8 @@ internal sealed class Stats
 
     public long Errors => Interlocked.Read(ref _errors);
 
+    public long ResumeFailures => Interlocked.Read(ref _resumeFailures);
+
     public bool Recording { get; set; }
 
     public void CountSent() => Interlocked.Increment(ref _sent);
@@ -36,28 +42,48 @@ internal sealed class Stats
 
     public void CountError() => Interlocked.Increment(ref _errors);
 
-    public void Delivered(double latencyMs)
+    public void ResumeFailed() => Interlocked.Increment(ref _resumeFailures);
+
+    /// <summary>One message received by a player other than its sender; timed unless it came in a resume page.</summary>
+    public void Delivered(double? latencyMs)
     {
         Interlocked.Increment(ref _deliveries);
-        lock (_gate)
+        if (latencyMs is { } ms)
         {
-            _latenciesMs.Add((float)latencyMs);
+            lock (_gate)
+            {
+                _latenciesMs.Add((float)ms);
+            }
         }
     }
 
-    public (double P50, double P95, double P99, double Max) Percentiles()
+    /// <summary>A reconnect that went live again, from its start to the end of its last resume page.</summary>
+    public void Resumed(double ms)
     {
-        float[] sorted;
         lock (_gate)
         {
-            sorted = [.. _latenciesMs];
+            _resumesMs.Add((float)ms);
         }
-        if (sorted.Length == 0)
-        {
-            return (0, 0, 0, 0);
-        }
-        Array.Sort(sorted);
-        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return (At(0.50), At(0.95), At(0.99), sorted[^1]);
     }
+
+    public float[] Latencies()
+    {
+        lock (_gate)
+        {
+            return [.. _latenciesMs];
+        }
+    }
+
+    public float[] Resumes()
+    {
+        lock (_gate)
+        {
+            return [.. _resumesMs];
+        }
+    }
+
+    /// <summary>Latencies as raw float32 (little-endian), for merging with other load generators' (bench/run hold).</summary>
+    public static void Save(string path, float[] samples) => File.WriteAllBytes(path, MemoryMarshal.AsBytes(samples.AsSpan()).ToArray());
+
+    public static float[] Load(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 }

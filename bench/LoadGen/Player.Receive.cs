@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+
+namespace LoadGen;
+
+/// <summary>
+/// Receiving and checking. Envelopes that arrive while the connection is still resuming are held and applied
+/// after the last page (docs/protocol.md section 7); a number at or below the last one applied is out of
+/// order; each sender's messages carry their own count (clientMsgId "seat-n"), which must only go up.
+/// </summary>
+internal sealed partial class Player
+{
+    private readonly List<(JsonElement Envelope, long At)> _held = [];
+    // Per sender seat: the last count n received, and how many of its messages were received.
+    private readonly long[] _lastFrom = new long[game.Players + 1];
+    private readonly long[] _receivedFrom = new long[game.Players + 1];
+    private long _lastSeq;
+    private bool _resuming;
+
+    /// <summary>This player's own messages seen back (live or in a page): logged.</summary>
+    public long AcknowledgedCount;
+
+    public long ReceivedFrom(int sender) => Interlocked.Read(ref _receivedFrom[sender]);
+
+    /// <summary>Sent, but not seen back (yet).</summary>
+    public long Unacknowledged => Math.Max(0, Interlocked.Read(ref _sentCount) - Interlocked.Read(ref AcknowledgedCount));
+
+    private long LastFrom(int sender) => Interlocked.Read(ref _lastFrom[sender]);
+
+    private async Task ReceiveAsync(ClientWebSocket socket, TaskCompletionSource live)
+    {
+        // Small: ten thousand of these live at once, and the generator's pauses would count as latency.
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer.GetMemory(2048), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                buffer.Advance(result.Count);
+                if (plain && !result.EndOfMessage)
+                {
+                    continue;
+                }
+                var consumed = 0;
+                var written = buffer.WrittenSpan;
+                var separator = plain ? (byte)'\n' : RecordSeparator;
+                int end;
+                while ((end = written[consumed..].IndexOf(separator)) >= 0)
+                {
+                    Handle(written.Slice(consumed, end));
+                    consumed += end + 1;
+                }
+                if (plain && consumed < written.Length)
+                {
+                    Handle(written[consumed..]); // a frame's last record has no newline after it
+                    consumed = written.Length;
+                }
+                if (consumed > 0)
+                {
+                    var rest = written[consumed..].ToArray();
+                    buffer.ResetWrittenCount();
+                    buffer.Write(rest);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (!_closing)
+            {
+                stats.CountError();
+            }
+        }
+        live.TrySetResult();
+    }
+
+    private void Handle(ReadOnlySpan<byte> record)
+    {
+        var now = Stopwatch.GetTimestamp();
+        using var document = JsonDocument.Parse(record.ToArray());
+        var root = document.RootElement;
+        if (plain)
+        {
+            if (root.TryGetProperty("id", out var id))
+            {
+                Answer(id.GetString(), root);
+            }
+            else if (root.TryGetProperty("seq", out _))
+            {
+                Arrived(root, now);
+            }
+            else if (root.TryGetProperty("error", out var failure))
+            {
+                Failed(failure.GetString());
+            }
+            return;
+        }
+        if (!root.TryGetProperty("type", out var type))
+        {
+            return; // the handshake answer
+        }
+        switch (type.GetInt32())
+        {
+            case 1 when root.GetProperty("target").GetString() == "message":
+                Arrived(root.GetProperty("arguments")[0], now);
+                break;
+            case 3:
+                Answer(root.GetProperty("invocationId").GetString(), root);
+                break;
+            case 7:
+                Failed(root.TryGetProperty("error", out var error) ? error.GetString() : "closed by the server");
+                break;
+        }
+    }
+
+    /// <summary>The answer to a request of ours: resumes start with "r", the host's end is "e1".</summary>
+    private void Answer(string? id, JsonElement answer)
+    {
+        if (answer.TryGetProperty("error", out var error))
+        {
+            Failed(error.GetString());
+        }
+        else if (id is ['r', ..])
+        {
+            Page(answer.GetProperty("result"), Stopwatch.GetTimestamp());
+        }
+        if (id == "e1")
+        {
+            _ended.TrySetResult(); // answered, with the number or an error (counted)
+        }
+    }
+
+    private void Failed(string? error)
+    {
+        stats.CountError();
+        Console.Error.WriteLine($"seat {seat} of {game.Id}: {error}");
+    }
+
+    private void Page(JsonElement page, long now)
+    {
+        foreach (var message in page.GetProperty("messages").EnumerateArray())
+        {
+            Apply(message, now, live: false);
+        }
+        if (page.GetProperty("more").GetBoolean())
+        {
+            _ = SendRecordAsync(ResumeRecord(_lastSeq), CancellationToken.None).ContinueWith(
+                _ => stats.CountError(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return;
+        }
+        _resuming = false;
+        foreach (var (envelope, at) in _held)
+        {
+            Apply(envelope, at, live: true);
+        }
+        _held.Clear();
+        _live.TrySetResult();
+    }
+
+    private void Arrived(JsonElement envelope, long now)
+    {
+        if (_resuming)
+        {
+            _held.Add((envelope.Clone(), now));
+        }
+        else
+        {
+            Apply(envelope, now, live: true);
+        }
+    }
+
+    /// <summary>Checks one envelope; a live one from another player is timed from its sending.</summary>
+    private void Apply(JsonElement envelope, long now, bool live)
+    {
+        var seq = envelope.GetProperty("seq").GetInt64();
+        if (seq <= _lastSeq)
+        {
+            stats.CountOutOfOrder();
+            return;
+        }
+        _lastSeq = seq;
+        if (envelope.GetProperty("type").GetString() != "m" || envelope.GetProperty("from").ValueKind != JsonValueKind.Number)
+        {
+            return;
+        }
+        var from = envelope.GetProperty("from").GetInt32();
+        // Each sender's messages are logged in the order it sent them: its count n only goes up.
+        var id = envelope.GetProperty("clientMsgId").GetString()!;
+        var n = long.Parse(id.AsSpan(id.IndexOf('-') + 1), CultureInfo.InvariantCulture);
+        if (n <= _lastFrom[from])
+        {
+            stats.CountDuplicate();
+            return;
+        }
+        Interlocked.Exchange(ref _lastFrom[from], n);
+        if (from == seat)
+        {
+            Interlocked.Increment(ref AcknowledgedCount);
+            stats.CountAcknowledged();
+            return;
+        }
+        Interlocked.Increment(ref _receivedFrom[from]);
+        if (stats.Recording)
+        {
+            // A message that waited in the log while this player was away is counted, but not timed.
+            var sentAt = envelope.GetProperty("body").GetProperty("t").GetInt64();
+            stats.Delivered(live ? Stopwatch.GetElapsedTime(sentAt, now).TotalMilliseconds : null);
+        }
+    }
+}
