@@ -87,6 +87,11 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             _members.Add(member);
             services.Metrics.Connected(1);
             await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
+            if (services.Rooms.Stopping)
+            {
+                // It arrived after the others were told to come back: so is it, or the server would wait for it.
+                _ = member.Reconnect(Random.Shared.Next(services.Options.ReconnectJitterMs + 1));
+            }
             return true;
         }
         finally

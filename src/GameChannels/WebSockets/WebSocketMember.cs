@@ -14,6 +14,7 @@ namespace GameChannels.WebSockets;
 internal sealed class WebSocketMember : QueuedMember
 {
     private const int MaxFrameBytes = 64 * 1024;
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _aborted = new();
 
@@ -62,6 +63,8 @@ internal sealed class WebSocketMember : QueuedMember
                 if (closing)
                 {
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "server restarting", _aborted.Token);
+                    // A client that never answers the close must not keep the stopping server waiting.
+                    _aborted.CancelAfter(CloseWait);
                     return;
                 }
             }
