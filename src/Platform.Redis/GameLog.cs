@@ -22,35 +22,147 @@ public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
 /// message id, takes the next number and appends, all at once: dense from 1, never reused while the log
 /// exists. If the log is ever lost, the next append starts a new epoch, which clients see.
 /// </summary>
+/// <remarks>
+/// Appends from every game on the server travel together: whatever is waiting when the previous call returns
+/// goes to Redis as one script call, in the order the appends were asked for. One round trip and one script
+/// call then serve many messages, which is where the time went when each message had its own
+/// (docs/benchmark.md). An idle server sends each append at once, so batching adds no wait of its own.
+/// </remarks>
 public sealed class GameLog(IConnectionMultiplexer redis)
 {
-    // KEYS: meta, log, client ids, live games. ARGV: client id key ("" for none), tail, from, to ("" for
-    // none), new epoch, now ms, game id. Returns {seq, duplicate (0/1)}.
+    /// <summary>The most appends in one script call: Redis runs nothing else while a script runs.</summary>
+    public const int MaxBatch = 256;
+
+    // KEYS: live games, then per append: meta, log, client ids. ARGV: new epoch, then per append: client id key
+    // ("" for none), tail, from, to ("" for none), game id, time to mark it live at ("" for none). Returns per
+    // append: seq, duplicate (0/1). Each redis.call costs about as much as a round trip's worth of Redis CPU, so the
+    // common path makes three: the number, the client id (set only if new), the entry; a duplicate undoes its number.
     private const string AppendScript = """
-        if ARGV[1] ~= '' then
-          local seen = redis.call('HGET', KEYS[3], ARGV[1])
-          if seen then return {tonumber(seen), 1} end
+        local out = {}
+        for i = 0, (#ARGV - 1) / 6 - 1 do
+          local meta, log, ids = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
+          local a = 2 + 6 * i
+          local cid = ARGV[a]
+          local seq = redis.call('HINCRBY', meta, 'seq', 1)
+          if cid ~= '' and redis.call('HSETNX', ids, cid, seq) == 0 then
+            redis.call('HINCRBY', meta, 'seq', -1)
+            out[#out + 1] = tonumber(redis.call('HGET', ids, cid))
+            out[#out + 1] = 1
+          else
+            if seq == 1 then redis.call('HSETNX', meta, 'epoch', ARGV[1]) end
+            if ARGV[a + 3] == '' then
+              redis.call('XADD', log, seq .. '-0', 'e', ARGV[a + 1], 'f', ARGV[a + 2])
+            else
+              redis.call('XADD', log, seq .. '-0', 'e', ARGV[a + 1], 'f', ARGV[a + 2], 't', ARGV[a + 3])
+            end
+            if ARGV[a + 5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[a + 5], ARGV[a + 4]) end
+            out[#out + 1] = seq
+            out[#out + 1] = 0
+          end
         end
-        redis.call('HSETNX', KEYS[1], 'epoch', ARGV[5])
-        local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-        if ARGV[4] == '' then
-          redis.call('XADD', KEYS[2], seq .. '-0', 'e', ARGV[2], 'f', ARGV[3])
-        else
-          redis.call('XADD', KEYS[2], seq .. '-0', 'e', ARGV[2], 'f', ARGV[3], 't', ARGV[4])
-        end
-        if ARGV[1] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], seq) end
-        redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7])
-        return {seq, 0}
+        return out
         """;
+
+    private readonly Lock _lock = new();
+    private List<PendingAppend> _waiting = [];
+    private bool _sending;
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs)
+    /// <summary>
+    /// Appends one message. Appends complete in the order they were asked for; the caller keeps one game's
+    /// appends from overlapping (the game's lock) when it needs each number before the next append. With
+    /// <paramref name="markLive"/>, the game's last activity becomes <paramref name="nowMs"/> for the idle sweep
+    /// (<see cref="IdleGamesAsync"/>); a caller marks it now and then, not on every message.
+    /// </summary>
+    public Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript,
-            [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId), RedisKeys.GameClientIds(gameId), RedisKeys.LiveGames],
-            [clientIdKey ?? "", tail, from, to?.ToString(CultureInfo.InvariantCulture) ?? "", NewEpoch(), nowMs, gameId]))!;
-        return new AppendResult((long)result[0], (long)result[1] == 1);
+        var append = new PendingAppend(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+        bool start;
+        lock (_lock)
+        {
+            _waiting.Add(append);
+            start = !_sending;
+            _sending = true;
+        }
+        if (start)
+        {
+            _ = SendWaitingAsync();
+        }
+        return append.Result.Task;
+    }
+
+    /// <summary>Sends what is waiting, one script call at a time, until nothing is.</summary>
+    private async Task SendWaitingAsync()
+    {
+        while (true)
+        {
+            List<PendingAppend> batch;
+            lock (_lock)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _sending = false;
+                    return;
+                }
+                if (_waiting.Count <= MaxBatch)
+                {
+                    batch = _waiting;
+                    _waiting = [];
+                }
+                else
+                {
+                    batch = _waiting.GetRange(0, MaxBatch);
+                    _waiting.RemoveRange(0, MaxBatch);
+                }
+            }
+            await SendAsync(batch);
+        }
+    }
+
+    private async Task SendAsync(List<PendingAppend> batch)
+    {
+        var keys = new RedisKey[1 + 3 * batch.Count];
+        var values = new RedisValue[1 + 6 * batch.Count];
+        keys[0] = RedisKeys.LiveGames;
+        values[0] = NewEpoch();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var append = batch[i];
+            keys[1 + 3 * i] = RedisKeys.GameMeta(append.GameId);
+            keys[2 + 3 * i] = RedisKeys.GameLog(append.GameId);
+            keys[3 + 3 * i] = RedisKeys.GameClientIds(append.GameId);
+            values[1 + 6 * i] = append.ClientIdKey ?? "";
+            values[2 + 6 * i] = append.Tail;
+            values[3 + 6 * i] = append.From;
+            values[4 + 6 * i] = append.To?.ToString(CultureInfo.InvariantCulture) ?? "";
+            values[5 + 6 * i] = append.GameId;
+            values[6 + 6 * i] = append.MarkLive ? append.NowMs : "";
+        }
+        RedisResult[] results;
+        try
+        {
+            results = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, keys, values))!;
+        }
+        catch (Exception e)
+        {
+            foreach (var append in batch)
+            {
+                append.Result.TrySetException(e);
+            }
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Result.TrySetResult(new AppendResult((long)results[2 * i], (long)results[2 * i + 1] == 1));
+        }
+    }
+
+    private sealed record PendingAppend(string GameId, string? ClientIdKey, string Tail, string From, int? To, long NowMs, bool MarkLive)
+    {
+        // Each caller continues on the thread pool, not on the loop that completes the batch: the loop must be free
+        // to send the next batch, and the games' relays then run side by side.
+        public TaskCompletionSource<AppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The latest number, the epoch and the status; an empty log reads as 0 in a fresh epoch.</summary>

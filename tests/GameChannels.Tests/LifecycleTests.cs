@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
@@ -119,6 +121,42 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
             numbers.ShouldBe(Enumerable.Range(1, numbers.Count).Select(i => (long)i), "no gap");
             history.Chats().Take(11).Select(e => e.Text()).ShouldBe([.. Enumerable.Range(0, 10).Select(n => $"before-{n}"), "last before"]);
             history.ShouldContain(e => e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("reason").GetString() == "server restarting");
+        }
+    }
+
+    [Fact]
+    public async Task AClientThatJoinsWhileTheServerStopsIsToldToComeBackToo()
+    {
+        var game = await TestGames.CreateAsync(server.Database, 2);
+        await using var channels = ServiceProcess.StartWithServers("GameChannels", server.Database);
+        await channels.WaitUntilReadyAsync();
+        var address = channels.BaseAddress!;
+        await using var first = await WsChannelClient.ConnectAsync(address, game.GameId, game.Tokens[0]);
+
+        // Keep joining from the moment the server is told to stop until it refuses (503, then nothing listens):
+        // a join may land after the open connections were told to come back.
+        var started = Stopwatch.StartNew();
+        channels.Terminate();
+        var late = new List<WsChannelClient>();
+        for (var attempt = 0; attempt < 200 && !channels.HasExited; attempt++)
+        {
+            try
+            {
+                late.Add(await WsChannelClient.ConnectAsync(address, game.GameId, game.Tokens[1], resume: false));
+            }
+            catch (Exception e) when (e is WebSocketException or TimeoutException)
+            {
+                break;
+            }
+        }
+
+        (await channels.WaitForExitAsync()).ShouldBe(0, channels.Describe());
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), "nobody kept it waiting for the shutdown timeout");
+        foreach (var client in late)
+        {
+            await client.Closed.Task.DefaultTimeout();
+            client.ReconnectAfterMs.ShouldNotBeNull("every connection is told to come back, the late ones too");
+            await client.DisposeAsync();
         }
     }
 

@@ -8,9 +8,12 @@ namespace GameChannels.Core;
 
 /// <summary>
 /// One game on this channel server, free of any transport. Everything that gives a number (a player's
-/// message, presence, the rules' follow-ups, the end) happens under the game's own lock and is relayed before
-/// the lock is released, so every connection receives the game's messages in number order. Games never wait
-/// for one another: each has its own lock.
+/// message, presence, the rules' follow-ups, the end) is issued under the game's own lock, in order, and relayed
+/// in that same order once Redis has logged it, so every connection receives the game's messages in number order
+/// and only after they are in the log. A player's message holds the lock only while it is issued, not for the
+/// round trip to Redis, so a game's players send side by side (docs/benchmark.md); titles with rules judge each
+/// move against the ones before, so theirs wait for their number under the lock. Games never wait for one
+/// another: each has its own lock.
 /// </summary>
 public sealed partial class GameRoom(string gameId, Title title, RoomServices services)
 {
@@ -22,6 +25,15 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private bool _ended;
     private bool _closed;
     private long _lastSeq;
+    // Issued appends, in issue order, waiting for Redis; relayed from the front as they complete.
+    private readonly Queue<PendingRelay> _relays = new();
+    private readonly Lock _relaysLock = new();
+    // Done once everything issued so far is relayed.
+    private Task _relayed = Task.CompletedTask;
+    private long _markedLiveAtMs = long.MinValue / 2;
+
+    /// <summary>How often a busy game's last activity is written for the idle sweep.</summary>
+    private const long MarkLiveEveryMs = 10_000;
 
     public string GameId => gameId;
 
@@ -87,6 +99,11 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             _members.Add(member);
             services.Metrics.Connected(1);
             await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
+            if (services.Rooms.Stopping)
+            {
+                // It arrived after the others were told to come back: so is it, or the server would wait for it.
+                _ = member.Reconnect(Random.Shared.Next(services.Options.ReconnectJitterMs + 1));
+            }
             return true;
         }
         finally
@@ -104,7 +121,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 return;
             }
-            _live.Remove(member);
+            lock (_relaysLock)
+            {
+                _live.Remove(member);
+            }
             services.Metrics.Connected(-1);
             await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
             await AppendAndRelayAsync(null, "player.disconnected", Json(new SeatReason(member.Player.Seat, reason)), null, null);
@@ -121,7 +141,14 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     }
 
     /// <summary>Appends a player's message and relays it; a resend of the same client id returns the first number.</summary>
-    public async Task<long> SendAsync(IMember member, SendRequest request)
+    public async Task<long> SendAsync(IMember member, SendRequest request) => await await BeginSendAsync(member, request);
+
+    /// <summary>
+    /// Gives a player's message its place in the game's order and returns once it has; the task it returns
+    /// completes with the message's number once it is logged and relayed (a resend of the same client id: the
+    /// first number). A connection can thus send its next message without waiting for Redis, in order.
+    /// </summary>
+    public async Task<Task<long>> BeginSendAsync(IMember member, SendRequest request)
     {
         var (clientMsgId, type, body) = Validate(request);
         if (!member.Limiter.TryTake())
@@ -142,7 +169,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             // moved on, the game ended); the Lua append checks again for titles without rules.
             if ((_rules is not null || _ended) && await services.Log.FindClientIdAsync(gameId, clientIdKey) is { } earlier)
             {
-                return earlier;
+                return Task.FromResult(earlier);
             }
             if (_ended)
             {
@@ -160,7 +187,12 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 throw ChannelException.TooLarge(bytes, services.Options.MaxMessageBytes);
             }
-            var seq = await AppendAndRelayAsync(seat, tail, request.To, clientIdKey);
+            var relayed = Issue(seat, tail, request.To, clientIdKey);
+            if (_rules is null)
+            {
+                return relayed;
+            }
+            var seq = await relayed;
             foreach (var followUp in verdict.FollowUps)
             {
                 await AppendAndRelayAsync(null, followUp.Type, followUp.Body, null, null);
@@ -169,7 +201,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 await EndLockedAsync(null, "rules");
             }
-            return seq;
+            return Task.FromResult(seq);
         }
         finally
         {
@@ -190,11 +222,20 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         await _gate.WaitAsync();
         try
         {
+            // Nothing is issued while the lock is held: once what is in flight is relayed, the page and the
+            // relays that follow it meet exactly, with nothing missed or repeated.
+            await _relayed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var state = await services.Log.StateAsync(gameId);
             var (messages, more) = await services.Log.ReadAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
-            if (!more && _members.Contains(member) && !_live.Contains(member))
+            if (!more && _members.Contains(member))
             {
-                _live.Add(member);
+                lock (_relaysLock)
+                {
+                    if (!_live.Contains(member))
+                    {
+                        _live.Add(member);
+                    }
+                }
             }
             return new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more);
         }
@@ -278,13 +319,56 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private Task<long> AppendAndRelayAsync(int? fromSeat, string type, JsonElement body, string? clientMsgId, int? to) =>
         AppendAndRelayAsync(fromSeat, Envelopes.Tail(fromSeat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, to), to, null);
 
-    /// <summary>Appends under the lock (held by the caller), then hands the envelope to every live connection that may see it.</summary>
-    private async Task<long> AppendAndRelayAsync(int? fromSeat, string tail, int? to, string? clientIdKey)
+    /// <summary>Appends under the lock (held by the caller) and waits until the message is relayed.</summary>
+    private Task<long> AppendAndRelayAsync(int? fromSeat, string tail, int? to, string? clientIdKey) => Issue(fromSeat, tail, to, clientIdKey);
+
+    /// <summary>
+    /// Issues an append under the lock (held by the caller): its place in the game's order is taken now. The
+    /// task completes with its number once Redis has logged it and it is relayed, after everything issued before.
+    /// </summary>
+    private Task<long> Issue(int? fromSeat, string tail, int? to, string? clientIdKey)
     {
         var from = fromSeat?.ToString(CultureInfo.InvariantCulture) ?? Envelopes.System;
-        var started = services.Time.GetTimestamp();
-        var appended = await services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, services.Time.GetUtcNow().ToUnixTimeMilliseconds());
-        services.Metrics.Appended(services.Time.GetElapsedTime(started));
+        var now = services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        // The idle sweep counts in minutes: the game's last activity is written now and then, not per message.
+        var markLive = now - _markedLiveAtMs >= MarkLiveEveryMs || now < _markedLiveAtMs;
+        if (markLive)
+        {
+            _markedLiveAtMs = now;
+        }
+        var relay = new PendingRelay(this, tail, from, to, services.Time.GetTimestamp());
+        lock (_relaysLock)
+        {
+            _relays.Enqueue(relay);
+        }
+        _relayed = relay.Done.Task;
+        services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, now, markLive)
+            .ContinueWith(static (append, state) => ((PendingRelay)state!).Appended(append), relay, TaskContinuationOptions.ExecuteSynchronously);
+        return relay.Done.Task;
+    }
+
+    /// <summary>Relays, in issue order, every append at the front of the queue that Redis has answered.</summary>
+    private void RelayCompleted()
+    {
+        lock (_relaysLock)
+        {
+            while (_relays.TryPeek(out var relay) && relay.Append is { } append)
+            {
+                _relays.Dequeue();
+                services.Metrics.Appended(services.Time.GetElapsedTime(relay.IssuedAt));
+                if (!append.IsCompletedSuccessfully)
+                {
+                    relay.Done.TrySetException(append.Exception?.InnerExceptions ?? [new TaskCanceledException()]);
+                    continue;
+                }
+                relay.Done.TrySetResult(Relay(relay, append.Result));
+            }
+        }
+    }
+
+    /// <summary>Hands a logged message to every live connection that may see it (under the relay lock).</summary>
+    private long Relay(PendingRelay relay, AppendResult appended)
+    {
         if (appended.Duplicate)
         {
             return appended.Seq;
@@ -294,10 +378,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             ResetAfterLostLog();
         }
         _lastSeq = appended.Seq;
-        var message = new LoggedMessage(appended.Seq, tail, from, to);
+        var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
         if (_rules is not null)
         {
-            Observe(appended.Seq, tail);
+            Observe(appended.Seq, relay.Tail);
         }
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
@@ -320,6 +404,31 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
         }
         return appended.Seq;
+    }
+
+    private sealed class PendingRelay(GameRoom room, string tail, string from, int? to, long issuedAt)
+    {
+        private Task<AppendResult>? _append;
+
+        public string Tail => tail;
+
+        public string From => from;
+
+        public int? To => to;
+
+        public long IssuedAt => issuedAt;
+
+        /// <summary>Redis's answer, once it has come.</summary>
+        public Task<AppendResult>? Append => Volatile.Read(ref _append);
+
+        /// <summary>Completes, after the relay, with the number (or Redis's error).</summary>
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Appended(Task<AppendResult> append)
+        {
+            Volatile.Write(ref _append, append);
+            room.RelayCompleted();
+        }
     }
 
     /// <summary>

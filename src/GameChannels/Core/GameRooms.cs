@@ -11,8 +11,19 @@ namespace GameChannels.Core;
 public sealed class GameRooms(Lazy<RoomServices> services)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<GameRoom>>> _rooms = new();
+    private volatile bool _stopping;
 
     public int Count => _rooms.Count;
+
+    /// <summary>The server is going away: a connection that joins from now on is asked at once to come back later.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>Marks the server as stopping, then returns the rooms open now (a room opened later sees the mark).</summary>
+    public IReadOnlyList<GameRoom> Stop()
+    {
+        _stopping = true;
+        return Snapshot();
+    }
 
     public async Task<GameRoom> GetAsync(string gameId, Title title)
     {

@@ -16,9 +16,13 @@ public abstract class QueuedMember : IMember, IAsyncDisposable
         ConnectionId = connectionId;
         Player = player;
         Limiter = limiter;
-        Queue = Channel.CreateBounded<object>(new BoundedChannelOptions(queueLength)
+        Queue = Channel.CreateBounded<RawJson>(new BoundedChannelOptions(queueLength)
         {
             SingleReader = true,
+            // The writer loop continues on the thread that queued, so that an envelope reaches the socket without a
+            // hop to the thread pool: each hop cost a context switch per delivery (docs/benchmark.md). The loop
+            // only writes to its own connection, and a socket that cannot take more makes it wait, not block.
+            AllowSynchronousContinuations = true,
             FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite reports full
         });
     }
@@ -32,16 +36,18 @@ public abstract class QueuedMember : IMember, IAsyncDisposable
     /// <summary>Why the server ended the connection, if it did.</summary>
     public string? DropReason { get; private set; }
 
-    /// <summary>Envelopes (<see cref="RawJson"/>) and, last, a <see cref="Reconnect"/> request.</summary>
-    protected Channel<object> Queue { get; }
+    /// <summary>What to write, in order; once it is completed and drained, <see cref="ReconnectRequest"/> if any.</summary>
+    protected Channel<RawJson> Queue { get; }
+
+    /// <summary>Set when the server asks the client to come back: written after everything queued, then the connection closes.</summary>
+    protected Reconnect? ReconnectRequest { get; private set; }
 
     public bool TryDeliver(RawJson envelope) => Queue.Writer.TryWrite(envelope);
 
     public Task Reconnect(int afterMs)
     {
         DropReason ??= "server restarting";
-        // Written after everything already queued.
-        Queue.Writer.TryWrite(new Reconnect(afterMs));
+        ReconnectRequest ??= new Reconnect(afterMs);
         Queue.Writer.TryComplete();
         return _writer;
     }

@@ -4,7 +4,9 @@ namespace GameChannels.SignalR;
 
 /// <summary>
 /// Opens the join token before SignalR sees the request (negotiate and connect alike): a bad, expired or
-/// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason.
+/// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason. Once the server is
+/// stopping, every new connection is refused with 503, so that clients told to come back go to the next server
+/// rather than joining this one again.
 /// </summary>
 internal static class ChannelAuth
 {
@@ -16,6 +18,15 @@ internal static class ChannelAuth
             if (!context.Request.Path.StartsWithSegments(path))
             {
                 await next(context);
+                return;
+            }
+            if (context.RequestServices.GetRequiredService<Core.GameRooms>().Stopping)
+            {
+                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused("unavailable");
+                context.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(detail: "the channel server is restarting; reconnect in a moment",
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    extensions: new Dictionary<string, object?> { ["code"] = "unavailable" }).ExecuteAsync(context);
                 return;
             }
             var tokens = context.RequestServices.GetRequiredService<JoinTokens>();

@@ -19,7 +19,7 @@ internal sealed partial class ChannelLifecycle(
         // and gets the reconnect requests out while the connections are still open.
         lifetime.ApplicationStopping.Register(() =>
         {
-            var open = rooms.Snapshot();
+            var open = rooms.Stop();
             var written = Task.WhenAll(open.Select(room => room.SendReconnectAsync()));
             if (!written.Wait(TimeSpan.FromSeconds(3)))
             {

@@ -24,15 +24,14 @@ internal sealed class SignalRMember : QueuedMember
     {
         try
         {
-            await foreach (var item in Queue.Reader.ReadAllAsync(_context.ConnectionAborted))
+            await foreach (var envelope in Queue.Reader.ReadAllAsync(_context.ConnectionAborted))
             {
-                if (item is Reconnect reconnect)
-                {
-                    // SignalR closes the connection itself as the server stops.
-                    await _client.SendAsync("reconnect", reconnect, _context.ConnectionAborted);
-                    return;
-                }
-                await _client.SendAsync("message", (RawJson)item, _context.ConnectionAborted);
+                await _client.SendAsync("message", envelope, _context.ConnectionAborted);
+            }
+            if (ReconnectRequest is { } reconnect)
+            {
+                // SignalR closes the connection itself as the server stops.
+                await _client.SendAsync("reconnect", reconnect, _context.ConnectionAborted);
             }
         }
         catch (OperationCanceledException)

@@ -50,6 +50,13 @@ internal static class WebSocketChannel
         try
         {
             closedByClient = await ReadAsync(socket, member, room, services);
+            if (closedByClient && socket.State == WebSocketState.CloseReceived)
+            {
+                // Completes the close handshake the client began.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
         finally
         {
@@ -63,40 +70,52 @@ internal static class WebSocketChannel
     {
         // A frame may carry a message of the largest allowed size plus its fields; a larger one is refused whole.
         var limit = services.Options.MaxMessageBytes * 2 + 4096;
-        var frame = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (true)
             {
-                frame.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
+                // Waits for the next frame without a buffer: an idle connection holds none (docs/benchmark.md).
+                if ((await socket.ReceiveAsync(Memory<byte>.Empty, member.Aborted)).MessageType == WebSocketMessageType.Close)
                 {
-                    result = await socket.ReceiveAsync(frame.GetMemory(4096), member.Aborted);
-                    if (result.MessageType == WebSocketMessageType.Close)
+                    return true;
+                }
+                var frame = ArrayPool<byte>.Shared.Rent(4096);
+                try
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
                     {
-                        return true;
+                        if (length == frame.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(frame.Length * 2);
+                            frame.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(frame);
+                            frame = larger;
+                        }
+                        result = await socket.ReceiveAsync(frame.AsMemory(length), member.Aborted);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            return true;
+                        }
+                        length += result.Count;
+                        if (length > limit)
+                        {
+                            services.Metrics.Refused("too_large");
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"too_large: frames are limited to {limit} bytes", default);
+                            return false;
+                        }
                     }
-                    frame.Advance(result.Count);
-                    if (frame.WrittenCount > limit)
+                    while (!result.EndOfMessage);
+
+                    if (!await HandleFrameAsync(frame.AsMemory(0, length), member, room, services))
                     {
-                        services.Metrics.Refused("too_large");
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"too_large: frames are limited to {limit} bytes", default);
                         return false;
                     }
                 }
-                while (!result.EndOfMessage);
-
-                var records = frame.WrittenMemory;
-                while (!records.IsEmpty)
+                finally
                 {
-                    var end = records.Span.IndexOf((byte)'\n');
-                    var record = end < 0 ? records : records[..end];
-                    records = end < 0 ? ReadOnlyMemory<byte>.Empty : records[(end + 1)..];
-                    if (!record.Span.Trim(" \r\t"u8).IsEmpty && !await HandleAsync(record, member, room, services))
-                    {
-                        return false;
-                    }
+                    ArrayPool<byte>.Shared.Return(frame);
                 }
             }
         }
@@ -104,6 +123,22 @@ internal static class WebSocketChannel
         {
             return false;
         }
+    }
+
+    /// <summary>Handles each newline-separated record of one frame in order; false once the connection is to close.</summary>
+    private static async Task<bool> HandleFrameAsync(ReadOnlyMemory<byte> records, WebSocketMember member, GameRoom room, RoomServices services)
+    {
+        while (!records.IsEmpty)
+        {
+            var end = records.Span.IndexOf((byte)'\n');
+            var record = end < 0 ? records : records[..end];
+            records = end < 0 ? ReadOnlyMemory<byte>.Empty : records[(end + 1)..];
+            if (!record.Span.Trim(" \r\t"u8).IsEmpty && !await HandleAsync(record, member, room, services))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static async Task<bool> HandleAsync(ReadOnlyMemory<byte> record, WebSocketMember member, GameRoom room, RoomServices services)
@@ -124,8 +159,15 @@ internal static class WebSocketChannel
                 case "send":
                     var request = SendRequests.Parse(root, "op", "id");
                     clientMsgId = request.ClientMsgId;
-                    var seq = await room.SendAsync(member, request);
-                    return id is null || Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", seq); });
+                    // The next record is read once this one has its place in the game's order, not once Redis
+                    // has it: the answer (or error) follows when it is logged and relayed.
+                    var relayed = await room.BeginSendAsync(member, request);
+                    if (relayed.IsCompletedSuccessfully)
+                    {
+                        return id is null || ReplySeq(member, id, relayed.Result);
+                    }
+                    _ = AnswerWhenRelayedAsync(relayed, member, id, clientMsgId, services);
+                    return true;
                 case "resume":
                     var after = root.TryGetProperty("afterSeq", out var afterElement) && afterElement.TryGetInt64(out var a) ? a
                         : throw ChannelException.BadRequest("resume needs afterSeq, a number");
@@ -155,9 +197,37 @@ internal static class WebSocketChannel
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             services.Metrics.Refused("unavailable");
-            return Error(member, id, clientMsgId, "unavailable: the game log cannot be reached right now; retry (a send with the same clientMsgId)");
+            return Error(member, id, clientMsgId, Unavailable);
         }
     }
+
+    /// <summary>Answers a send once it is logged and relayed: its number if it asked (an id), or the error.</summary>
+    private static async Task AnswerWhenRelayedAsync(Task<long> relayed, WebSocketMember member, string? id, string? clientMsgId, RoomServices services)
+    {
+        try
+        {
+            var seq = await relayed;
+            if (id is not null)
+            {
+                ReplySeq(member, id, seq);
+            }
+        }
+        catch (ChannelException e)
+        {
+            services.Metrics.Refused(e.Code);
+            Error(member, id, clientMsgId, e.Message);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            services.Metrics.Refused("unavailable");
+            Error(member, id, clientMsgId, Unavailable);
+        }
+    }
+
+    private const string Unavailable = "unavailable: the game log cannot be reached right now; retry (a send with the same clientMsgId)";
+
+    private static bool ReplySeq(WebSocketMember member, string id, long seq) =>
+        Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", seq); });
 
     private static JsonDocument Parse(ReadOnlyMemory<byte> record)
     {

@@ -9,11 +9,13 @@ namespace GameChannels.WebSockets;
 /// <summary>
 /// A plain WebSocket connection as a game member. The writer takes everything queued for the connection at
 /// once and writes it as one frame (records separated by newlines), so a busy connection costs one write per
-/// batch rather than one per message; each envelope's bytes are the same array for every receiver.
+/// batch rather than one per message; each envelope's bytes are the same array for every receiver, and a lone
+/// envelope is written from that array without a copy.
 /// </summary>
 internal sealed class WebSocketMember : QueuedMember
 {
     private const int MaxFrameBytes = 64 * 1024;
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _aborted = new();
 
@@ -37,38 +39,64 @@ internal sealed class WebSocketMember : QueuedMember
 
     protected override async Task WriteAsync()
     {
-        var frame = new ArrayBufferWriter<byte>(4096);
+        var batch = new List<ReadOnlyMemory<byte>>();
         try
         {
             while (await Queue.Reader.WaitToReadAsync(_aborted.Token))
             {
-                frame.ResetWrittenCount();
-                var closing = false;
-                while (frame.WrittenCount < MaxFrameBytes && Queue.Reader.TryRead(out var item))
+                for (var bytes = 0; bytes < MaxFrameBytes && Queue.Reader.TryRead(out var envelope); bytes += envelope.Utf8.Length + 1)
                 {
-                    if (frame.WrittenCount > 0)
-                    {
-                        frame.Write("\n"u8);
-                    }
-                    if (item is Reconnect reconnect)
-                    {
-                        frame.Write(Encoding.UTF8.GetBytes($"{{\"reconnect\":{{\"afterMs\":{reconnect.AfterMs}}}}}"));
-                        closing = true;
-                        break;
-                    }
-                    frame.Write(((RawJson)item).Utf8.Span);
+                    batch.Add(envelope.Utf8);
                 }
-                await _socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _aborted.Token);
-                if (closing)
-                {
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "server restarting", _aborted.Token);
-                    return;
-                }
+                await SendAsync(batch);
+                batch.Clear();
+            }
+            if (ReconnectRequest is { } reconnect)
+            {
+                batch.Add(Encoding.UTF8.GetBytes($"{{\"reconnect\":{{\"afterMs\":{reconnect.AfterMs}}}}}"));
+                await SendAsync(batch);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "server restarting", _aborted.Token);
+                // A client that never answers the close must not keep the stopping server waiting.
+                _aborted.CancelAfter(CloseWait);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
             // The connection went away; the client resumes from its last number.
+        }
+    }
+
+    /// <summary>
+    /// Writes records as one frame, separated by newlines. One record, the usual case, is written straight from
+    /// the envelope's bytes; several are joined in a buffer borrowed for the write, so that an idle connection
+    /// holds no buffer of its own.
+    /// </summary>
+    private async ValueTask SendAsync(List<ReadOnlyMemory<byte>> records)
+    {
+        if (records.Count == 1)
+        {
+            await _socket.SendAsync(records[0], WebSocketMessageType.Text, endOfMessage: true, _aborted.Token);
+            return;
+        }
+        var length = records.Sum(r => r.Length) + records.Count - 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var at = 0;
+            foreach (var record in records)
+            {
+                if (at > 0)
+                {
+                    buffer[at++] = (byte)'\n';
+                }
+                record.Span.CopyTo(buffer.AsSpan(at));
+                at += record.Length;
+            }
+            await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, _aborted.Token);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
