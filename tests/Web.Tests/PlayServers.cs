@@ -42,11 +42,6 @@ public class PlayServers : IAsyncLifetime
         Redis = $"{TestServers.Redis},defaultDatabase={Interlocked.Increment(ref s_lastRedisDatabase) % 15 + 1}";
         _channelsSettings["PLATFORM_REDIS__CONFIGURATION"] = Redis;
         _channelsSettings["PLATFORM_CHANNELS__ALLOWEDORIGINS__0"] = $"http://127.0.0.1:{webPort}";
-        // A page told to reconnect within a few hundred milliseconds is back while the channel server is still
-        // stopping: the server takes its WebSocket in, never asks it to reconnect, and waits for it until the
-        // shutdown timeout (20 s by default) while the other pages back off. Short here, so that a restart
-        // under the pages takes seconds whatever delays the server hands out.
-        _channelsSettings["PLATFORM_SERVICE__SHUTDOWNTIMEOUTSECONDS"] = "2";
         Channels = ServiceProcess.StartWithServers("GameChannels", Database, _channelsSettings);
         await Channels.WaitUntilReadyAsync();
         Web = ServiceProcess.StartWithServers("Web", Database, new()
