@@ -175,18 +175,43 @@ public sealed class GameLog(IConnectionMultiplexer redis)
         return new GameLogState(values[0].IsNull ? 0 : (long)values[0], values[1]!, values[2]);
     }
 
+    // KEYS: meta, log. ARGV: after seq, count, new epoch. The state (as StateAsync) and the first range, at once.
+    private const string PageScript = """
+        redis.call('HSETNX', KEYS[1], 'epoch', ARGV[3])
+        return {redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'status'),
+                redis.call('XRANGE', KEYS[2], '(' .. ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])}
+        """;
+
+    /// <summary>
+    /// The log's state and a page of what <paramref name="seat"/> may see after <paramref name="afterSeq"/>, as
+    /// one range read with the state (a second read only if direct messages to others thinned the page).
+    /// </summary>
+    public async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(PageScript,
+            [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId)], [afterSeq, limit + 1, NewEpoch()]))!;
+        var meta = (RedisValue[])result[0]!;
+        var state = new GameLogState(meta[0].IsNull ? 0 : (long)meta[0], meta[1]!, meta[2]);
+        var (messages, more) = await FillAsync(gameId, afterSeq, limit, seat, (RedisResult[])result[1]!);
+        return (state, messages, more);
+    }
+
     /// <summary>
     /// Up to <paramref name="limit"/> messages after <paramref name="afterSeq"/> that <paramref name="seat"/>
     /// may see, in order: one range read. <c>More</c> says there are later ones.
     /// </summary>
-    public async Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> ReadAsync(string gameId, long afterSeq, int limit, int? seat)
+    public Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> ReadAsync(string gameId, long afterSeq, int limit, int? seat) =>
+        FillAsync(gameId, afterSeq, limit, seat, first: null);
+
+    private async Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> FillAsync(string gameId, long afterSeq, int limit, int? seat, RedisResult[]? first)
     {
         var messages = new List<LoggedMessage>(Math.Min(limit, 256));
         var after = afterSeq;
+        var entries = first;
         // Direct messages to others are skipped, so a page may need more than one read to fill.
         while (true)
         {
-            var entries = (RedisResult[])(await Db.ExecuteAsync("XRANGE", RedisKeys.GameLog(gameId),
+            entries ??= (RedisResult[])(await Db.ExecuteAsync("XRANGE", RedisKeys.GameLog(gameId),
                 $"({after}-0", "+", "COUNT", limit - messages.Count + 1))!;
             var take = Math.Min(entries.Length, limit - messages.Count);
             for (var i = 0; i < take; i++)
@@ -203,6 +228,7 @@ public sealed class GameLog(IConnectionMultiplexer redis)
             {
                 return (messages, more);
             }
+            entries = null;
         }
     }
 

@@ -7,11 +7,16 @@ public sealed class GamePresence(IConnectionMultiplexer redis)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>Records the seat's name; true the first time the seat ever connects.</summary>
-    public Task<bool> FirstConnectionAsync(string gameId, int seat, string name) =>
-        Db.HashSetAsync(RedisKeys.GameSeats(gameId), seat, name, When.NotExists);
+    // KEYS: seats, online. ARGV: seat, name. Returns 1 the first time the seat ever connects.
+    private const string ConnectScript = """
+        local first = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+        return first
+        """;
 
-    public Task ConnectedAsync(string gameId, int seat) => Db.HashIncrementAsync(RedisKeys.GameOnline(gameId), seat);
+    /// <summary>Counts one more connection of the seat and records its name; true the first time the seat ever connects.</summary>
+    public async Task<bool> ConnectedAsync(string gameId, int seat, string name) =>
+        (long)(await Db.ScriptEvaluateAsync(ConnectScript, [RedisKeys.GameSeats(gameId), RedisKeys.GameOnline(gameId)], [seat, name])) == 1;
 
     // Never below zero: a count cleared by a restart must not hide the seat's next connection.
     private const string DecrementScript = """

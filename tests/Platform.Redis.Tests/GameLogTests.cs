@@ -69,6 +69,27 @@ public sealed class GameLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APageComesWithTheStateInOneRead()
+    {
+        var game = GameIds.New();
+        var (empty, none, noMore) = await _log.PageAsync(game, 0, 10, seat: 1);
+        empty.LatestSeq.ShouldBe(0);
+        none.ShouldBeEmpty();
+        noMore.ShouldBeFalse();
+        for (var i = 1; i <= 12; i++)
+        {
+            await _log.AppendAsync(game, null, Tail($"{i}"), "1", i == 2 ? 2 : null, 0);
+        }
+        await _log.SetStatusAsync(game, "ended");
+
+        var (state, page, more) = await _log.PageAsync(game, 0, 10, seat: 3);
+        state.ShouldBe(new GameLogState(12, empty.Epoch, "ended"), "the epoch a reader saw first is the log's");
+        page.Select(m => m.Seq).ShouldBe([1, 3, 4, 5, 6, 7, 8, 9, 10, 11], "seat 2's direct message skipped, the page still full");
+        more.ShouldBeTrue();
+        (await _log.PageAsync(game, 11, 10, seat: 3)).Messages.ShouldHaveSingleItem().Seq.ShouldBe(12);
+    }
+
+    [Fact]
     public async Task TheEpochStaysUntilTheLogIsLost()
     {
         var game = GameIds.New();

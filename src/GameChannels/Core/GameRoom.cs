@@ -90,11 +90,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
             }
             var seat = member.Player.Seat;
-            if (await services.Presence.FirstConnectionAsync(gameId, seat, member.Player.Name))
+            if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name))
             {
                 await AppendAndRelayAsync(null, "player.joined", Json(new SeatName(seat, member.Player.Name)), null, null);
             }
-            await services.Presence.ConnectedAsync(gameId, seat);
             // Counted only once Redis has taken it: a join that fails leaves nothing behind.
             _members.Add(member);
             services.Metrics.Connected(1);
@@ -225,8 +224,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             // Nothing is issued while the lock is held: once what is in flight is relayed, the page and the
             // relays that follow it meet exactly, with nothing missed or repeated.
             await _relayed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            var state = await services.Log.StateAsync(gameId);
-            var (messages, more) = await services.Log.ReadAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
+            var (state, messages, more) = await services.Log.PageAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
             if (!more && _members.Contains(member))
             {
                 lock (_relaysLock)

@@ -128,8 +128,7 @@ public static class GamesApi
         {
             return ApiErrors.BadRequest("after must be 0 or more, and limit between 1 and 500.");
         }
-        var state = await log.StateAsync(gameId);
-        var (messages, more) = await log.ReadAsync(gameId, after, limit, token.Seat);
+        var (state, messages, more) = await log.PageAsync(gameId, after, limit, token.Seat);
         return TypedResults.Ok(new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more));
 
     }
