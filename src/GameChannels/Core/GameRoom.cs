@@ -19,7 +19,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<IMember> _members = [];
-    private readonly List<IMember> _live = [];
+    // The connections relayed every new message, each with the number up to which its resume page had them.
+    private readonly List<LiveMember> _live = [];
     private readonly TokenBucket _limiter = new(services.Time, services.Options.MessagesPerSecondPerGame, services.Options.BurstPerGame);
     private IRulesState? _rules;
     private bool _ended;
@@ -28,8 +29,6 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     // Issued appends, in issue order, waiting for Redis; relayed from the front as they complete.
     private readonly Queue<PendingRelay> _relays = new();
     private readonly Lock _relaysLock = new();
-    // Done once everything issued so far is relayed.
-    private Task _relayed = Task.CompletedTask;
     private long _markedLiveAtMs = long.MinValue / 2;
 
     /// <summary>How often a busy game's last activity is written for the idle sweep.</summary>
@@ -122,7 +121,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
             lock (_relaysLock)
             {
-                _live.Remove(member);
+                _live.RemoveAll(live => live.Member == member);
             }
             services.Metrics.Connected(-1);
             await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
@@ -221,17 +220,26 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         await _gate.WaitAsync();
         try
         {
-            // Nothing is issued while the lock is held: once what is in flight is relayed, the page and the
-            // relays that follow it meet exactly, with nothing missed or repeated.
-            await _relayed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Appends issued before may be relayed while the page is read. Relays of what the page has are
+            // skipped for this connection (After); if one beyond it went out meanwhile, the client is sent for
+            // another page rather than going live with a gap.
+            long relayedBefore;
+            lock (_relaysLock)
+            {
+                relayedBefore = _lastSeq;
+            }
             var (state, messages, more) = await services.Log.PageAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
             if (!more && _members.Contains(member))
             {
                 lock (_relaysLock)
                 {
-                    if (!_live.Contains(member))
+                    if (_lastSeq != relayedBefore && _lastSeq > state.LatestSeq)
                     {
-                        _live.Add(member);
+                        more = true;
+                    }
+                    else if (!_live.Exists(live => live.Member == member))
+                    {
+                        _live.Add(new LiveMember(member, state.LatestSeq));
                     }
                 }
             }
@@ -339,7 +347,6 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             _relays.Enqueue(relay);
         }
-        _relayed = relay.Done.Task;
         services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, now, markLive)
             .ContinueWith(static (append, state) => ((PendingRelay)state!).Appended(append), relay, TaskContinuationOptions.ExecuteSynchronously);
         return relay.Done.Task;
@@ -384,8 +391,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
         {
-            var member = _live[i];
-            if (!message.VisibleTo(member.Player.Seat))
+            var (member, after) = _live[i];
+            if (appended.Seq <= after || !message.VisibleTo(member.Player.Seat))
             {
                 continue;
             }
@@ -403,6 +410,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         }
         return appended.Seq;
     }
+
+    private readonly record struct LiveMember(IMember Member, long After);
 
     private sealed class PendingRelay(GameRoom room, string tail, string from, int? to, long issuedAt)
     {
@@ -435,7 +444,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     /// </summary>
     private void ResetAfterLostLog()
     {
-        foreach (var member in _live)
+        foreach (var (member, _) in _live)
         {
             member.Drop("log reset");
         }
