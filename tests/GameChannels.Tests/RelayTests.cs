@@ -78,6 +78,8 @@ public class RelayTests(ChannelServer server) : IClassFixture<ChannelServer>
         var seen = await a.SendAsync("chat", new { text = "before" });
         await b.ReadUntilAsync(e => e.Seq() == seen);
         await b.DisposeAsync();
+        // The server sees the drop on its own time: wait for it, so that the missed part starts with it.
+        await a.ReadUntilAsync(e => e.Type() == "player.disconnected");
 
         for (var n = 0; n < 10; n++)
         {
