@@ -129,6 +129,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 last = e.Message;
             }
+            catch (TaskCanceledException)
+            {
+                // One slow answer while the machine is busy starting services: ask again until the deadline.
+                last = "no answer within 5 s";
+            }
             await Task.Delay(100);
         }
         throw new TimeoutException($"Not ready in time; last answer: {last}\n{Describe()}");
