@@ -91,12 +91,12 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             var seat = member.Player.Seat;
             if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name))
             {
-                await AppendAndRelayAsync(null, "player.joined", Json(new SeatName(seat, member.Player.Name)), null, null);
+                await IssueSystem("player.joined", Json(new SeatName(seat, member.Player.Name)));
             }
             // Counted only once Redis has taken it: a join that fails leaves nothing behind.
             _members.Add(member);
             services.Metrics.Connected(1);
-            await AppendAndRelayAsync(null, "player.connected", Json(new SeatOnly(seat)), null, null);
+            await IssueSystem("player.connected", Json(new SeatOnly(seat)));
             if (services.Rooms.Stopping)
             {
                 // It arrived after the others were told to come back: so is it, or the server would wait for it.
@@ -125,7 +125,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
             services.Metrics.Connected(-1);
             await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
-            await AppendAndRelayAsync(null, "player.disconnected", Json(new SeatReason(member.Player.Seat, reason)), null, null);
+            await IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
             if (_members.Count == 0)
             {
                 _closed = true;
@@ -193,7 +193,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             var seq = await relayed;
             foreach (var followUp in verdict.FollowUps)
             {
-                await AppendAndRelayAsync(null, followUp.Type, followUp.Body, null, null);
+                await IssueSystem(followUp.Type, followUp.Body);
             }
             if (verdict.EndsGame)
             {
@@ -316,17 +316,15 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             throw ChannelException.GameEnded(gameId);
         }
-        var seq = await AppendAndRelayAsync(null, "game.ended", Json(new EndedBy(reason, bySeat)), null, null);
+        var seq = await IssueSystem("game.ended", Json(new EndedBy(reason, bySeat)));
         _ended = true;
         await services.Ending.EndedAsync(gameId, reason, seq);
         return seq;
     }
 
-    private Task<long> AppendAndRelayAsync(int? fromSeat, string type, JsonElement body, string? clientMsgId, int? to) =>
-        AppendAndRelayAsync(fromSeat, Envelopes.Tail(fromSeat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, to), to, null);
-
-    /// <summary>Appends under the lock (held by the caller) and waits until the message is relayed.</summary>
-    private Task<long> AppendAndRelayAsync(int? fromSeat, string tail, int? to, string? clientIdKey) => Issue(fromSeat, tail, to, clientIdKey);
+    /// <summary>Issues one of the server's own messages (presence, follow-ups, the end) under the lock held by the caller.</summary>
+    private Task<long> IssueSystem(string type, JsonElement body) =>
+        Issue(null, Envelopes.Tail(null, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), null, null), null, null);
 
     /// <summary>
     /// Issues an append under the lock (held by the caller): its place in the game's order is taken now. The
