@@ -120,29 +120,36 @@ public sealed class GameLog(IConnectionMultiplexer redis)
         }
     }
 
+    /// <summary>
+    /// One script call for the batch. Whatever goes wrong fails every append of the batch, never the loop: an
+    /// exception escaping here would leave <see cref="_sending"/> set and every later append waiting forever.
+    /// </summary>
     private async Task SendAsync(List<PendingAppend> batch)
     {
-        var keys = new RedisKey[1 + 3 * batch.Count];
-        var values = new RedisValue[1 + 6 * batch.Count];
-        keys[0] = RedisKeys.LiveGames;
-        values[0] = NewEpoch();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var append = batch[i];
-            keys[1 + 3 * i] = RedisKeys.GameMeta(append.GameId);
-            keys[2 + 3 * i] = RedisKeys.GameLog(append.GameId);
-            keys[3 + 3 * i] = RedisKeys.GameClientIds(append.GameId);
-            values[1 + 6 * i] = append.ClientIdKey ?? "";
-            values[2 + 6 * i] = append.Tail;
-            values[3 + 6 * i] = append.From;
-            values[4 + 6 * i] = append.To?.ToString(CultureInfo.InvariantCulture) ?? "";
-            values[5 + 6 * i] = append.GameId;
-            values[6 + 6 * i] = append.MarkLive ? append.NowMs : "";
-        }
-        RedisResult[] results;
         try
         {
-            results = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, keys, values))!;
+            var keys = new RedisKey[1 + 3 * batch.Count];
+            var values = new RedisValue[1 + 6 * batch.Count];
+            keys[0] = RedisKeys.LiveGames;
+            values[0] = NewEpoch();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var append = batch[i];
+                keys[1 + 3 * i] = RedisKeys.GameMeta(append.GameId);
+                keys[2 + 3 * i] = RedisKeys.GameLog(append.GameId);
+                keys[3 + 3 * i] = RedisKeys.GameClientIds(append.GameId);
+                values[1 + 6 * i] = append.ClientIdKey ?? "";
+                values[2 + 6 * i] = append.Tail;
+                values[3 + 6 * i] = append.From;
+                values[4 + 6 * i] = append.To?.ToString(CultureInfo.InvariantCulture) ?? "";
+                values[5 + 6 * i] = append.GameId;
+                values[6 + 6 * i] = append.MarkLive ? append.NowMs : "";
+            }
+            var results = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, keys, values))!;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Result.TrySetResult(new AppendResult((long)results[2 * i], (long)results[2 * i + 1] == 1));
+            }
         }
         catch (Exception e)
         {
@@ -150,11 +157,6 @@ public sealed class GameLog(IConnectionMultiplexer redis)
             {
                 append.Result.TrySetException(e);
             }
-            return;
-        }
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Result.TrySetResult(new AppendResult((long)results[2 * i], (long)results[2 * i + 1] == 1));
         }
     }
 

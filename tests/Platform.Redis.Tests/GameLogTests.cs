@@ -69,6 +69,23 @@ public sealed class GameLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenRedisCannotBeReachedEveryAppendFailsAndNoneIsLeftWaiting()
+    {
+        // Nothing listens on port 1: every batch fails, and the appends queued behind it are still sent (and fail)
+        // rather than waiting for ever behind a batch that went wrong.
+        using var nowhere = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,syncTimeout=500").DefaultTimeout();
+        var log = new GameLog(nowhere);
+        var game = GameIds.New();
+        var appends = Enumerable.Range(0, GameLog.MaxBatch + 10).Select(i => log.AppendAsync(game, null, Tail($"{i}"), "1", null, 0)).ToList();
+
+        foreach (var append in appends)
+        {
+            await Should.ThrowAsync<RedisException>(append.DefaultTimeout());
+        }
+        await Should.ThrowAsync<RedisException>(log.AppendAsync(game, null, Tail("later"), "1", null, 0).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task APageComesWithTheStateInOneRead()
     {
         var game = GameIds.New();
