@@ -40,6 +40,9 @@ public abstract class QueuedMember : IMember, IAsyncDisposable
     /// <summary>What to write, in order; once it is completed and drained, <see cref="ReconnectRequest"/> if any.</summary>
     protected Channel<RawJson> Queue { get; }
 
+    /// <summary>How long a client told to come back has to close before the server cuts the connection.</summary>
+    protected static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Set when the server asks the client to come back: written after everything queued, then the connection closes.</summary>
     protected Reconnect? ReconnectRequest { get; private set; }
 

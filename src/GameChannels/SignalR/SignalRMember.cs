@@ -30,13 +30,21 @@ internal sealed class SignalRMember : QueuedMember
             }
             if (ReconnectRequest is { } reconnect)
             {
-                // SignalR closes the connection itself as the server stops.
                 await _client.SendAsync("reconnect", reconnect, _context.ConnectionAborted);
+                // SignalR closes its connections as the server starts stopping; one that joined just after is
+                // closed here, once the client has had time to read the request and go.
+                _ = AbortAfterCloseWaitAsync();
             }
         }
         catch (OperationCanceledException)
         {
             // The connection went away; the client resumes from its last number.
         }
+    }
+
+    private async Task AbortAfterCloseWaitAsync()
+    {
+        await Task.Delay(CloseWait, _context.ConnectionAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _context.Abort();
     }
 }

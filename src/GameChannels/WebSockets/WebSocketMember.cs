@@ -15,7 +15,6 @@ namespace GameChannels.WebSockets;
 internal sealed class WebSocketMember : QueuedMember
 {
     private const int MaxFrameBytes = 64 * 1024;
-    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _aborted = new();
 
