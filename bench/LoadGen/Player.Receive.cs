@@ -155,6 +155,8 @@ internal sealed partial class Player
             return;
         }
         _resuming = false;
+        // The resume ends as the last page arrives, not when a continuation gets round to noticing it.
+        _liveAt = now;
         foreach (var (envelope, at) in _held)
         {
             Apply(envelope, at, live: true);

@@ -19,6 +19,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientWebSocket _socket = new();
     private TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _liveAt;
     private Task _receiving = Task.CompletedTask;
     // Under _sendLock: false while the connection is dropped, when the send loop skips its turns.
     private bool _sending = true;
@@ -39,7 +40,11 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         _live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _resuming = true;
         _held.Clear();
-        await _socket.ConnectAsync(address, cancellationToken);
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connecting.CancelAfter(TimeSpan.FromSeconds(30));
+            await _socket.ConnectAsync(address, connecting.Token);
+        }
         if (!plain)
         {
             await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
@@ -104,7 +109,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
             {
                 throw new WebSocketException("the connection closed before its last page");
             }
-            stats.Resumed(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            stats.Resumed(Stopwatch.GetElapsedTime(started, _liveAt).TotalMilliseconds);
 
             await _sendLock.WaitAsync(cancellationToken);
             try

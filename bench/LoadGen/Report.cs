@@ -69,7 +69,7 @@ internal static class Report
         {
             await File.WriteAllTextAsync(options.Output, json);
         }
-        var healthy = summary is { Lost: 0, Duplicated: 0, OutOfOrder: 0, Unacknowledged: 0, Sent: > 0 }
+        var healthy = summary is { Lost: 0, Duplicated: 0, OutOfOrder: 0, Unacknowledged: 0, Errors: 0, Sent: > 0 }
             && summary.LatencyMs.P99 <= options.MaxP99Ms && (summary.Resume?.Failed ?? 0) == 0;
         Console.WriteLine(Line(summary) + (healthy ? ": OK" : ": FAILED"));
         return healthy ? 0 : 1;
