@@ -101,6 +101,32 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task ASendRefusedAsUnavailableIsSentAgainOnceAfterAReconnect()
+    {
+        var game = await TestGames.CreateAsync(servers.Database, 2);
+        var bob = await servers.PlayAsync(game, 2);
+
+        // The server could not reach the log for this send (the tap loses it, then answers as the server would).
+        var result = await Js(bob, """
+            async () => {
+              const first = tap.last();
+              first.dropSends = true;
+              const sent = channel.send('chat', { text: 'hi' });
+              const record = await tap.until(() => first.sent.find((r) => r.op === 'send'), 'the send');
+              first.inject({ clientMsgId: record.clientMsgId, error: 'unavailable: the game log cannot be reached right now; retry (a send with the same clientMsgId)' });
+              const seq = await sent;
+              const sends = (socket) => socket.sent.filter((r) => r.op === 'send').map((r) => JSON.stringify(r));
+              return { seq, sockets: tap.sockets.length, first: sends(first), retry: sends(tap.sockets[1]) };
+            }
+            """);
+
+        var first = Strings(result, "first").ShouldHaveSingleItem();
+        result.GetProperty("sockets").GetInt32().ShouldBe(2, "it reconnects, with its backoff, rather than resending on a timer");
+        Strings(result, "retry").ShouldBe([first], "once more, on the next connection, clientMsgId and all");
+        (await servers.LogAsync(game, 2)).Seqs.ShouldContain(result.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
     public async Task ASendThatReachedTheLogBeforeTheDropIsAnsweredByTheResumeAndNotSentAgain()
     {
         var game = await TestGames.CreateAsync(servers.Database, 2);

@@ -307,9 +307,13 @@ export class GameChannel {
     if (!entry) {
       console.error("GameChannel: the server refused a record", refusal);
     } else if (refusal.code === "unavailable") {
-      // The log is out of reach for a moment; the server asks for the same clientMsgId again.
-      entry.sentOn = null;
-      setTimeout(() => this.#trySend(entry), this.#minDelayMs * 2);
+      // The log is out of reach for a moment. Start again as after a lost connection: the delay grows while it
+      // lasts, and after the resume the pending sends go out again in the order they were made, same ids.
+      const conn = this.#conn;
+      if (conn && entry.sentOn === conn) {
+        conn.refusal = refusal;
+        conn.socket.close();
+      }
     } else {
       this.#pending.delete(clientMsgId);
       entry.reject(refusal);
