@@ -34,7 +34,6 @@ public sealed class ChannelClientServers : PlayServers
             method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ playerId }) })).json();
           const seat = await rejoin();
           Object.assign(window, { seen: [], states: [], resets: 0, renewals: 0 });
-          window.stored = () => JSON.parse(localStorage.getItem(`platform.game.${gameId}`));
           window.channel = new GameChannel(gameId, { minDelayMs: 20, maxDelayMs: 80 });
           channel.onMessage((m) => seen.push(m.seq));
           channel.onStatus(({ state, delayMs, error }) => states.push({ state, delayMs, code: error?.code, detail: error?.detail }));

@@ -2,10 +2,10 @@
 // the game's numbered log, keeps the connection up, and delivers every message once, in number order.
 // docs/protocol.md, section 11, specifies the records; section 7 the algorithm followed here.
 //
-// What survives a reload: localStorage keeps, per game, {playerId, seat, token, wsUrl, lastSeq, epoch}.
+// What survives a reload: localStorage keeps, per game, the seat the pages saved ({playerId, seat, token, wsUrl}).
 // A page keeps its game state in memory only, so a newly loaded page resumes from 0 and rebuilds everything
 // from the log; lastSeq and epoch matter within one page's lifetime, across reconnects, where the page still
-// holds what it rendered. They are stored anyway so that a page which keeps its own state could start there.
+// holds what it rendered, and live only here.
 
 const storageKey = (gameId) => `platform.game.${gameId}`;
 
@@ -93,7 +93,11 @@ export class GameChannel {
   /** Called when the server's log was reset (a new epoch): drop all game state; the log is delivered again from 1. */
   onReset(callback) { return this.#on("reset", callback); }
 
+  get gameId() { return this.#gameId; }
+
   get lastSeq() { return this.#last; }
+
+  get epoch() { return this.#epoch; }
 
   get isLive() { return this.#live; }
 
@@ -240,7 +244,6 @@ export class GameChannel {
     this.#held = [];
     this.#resuming = false;
     for (const envelope of held) this.#deliver(envelope);
-    this.#persist();
   }
 
   /** Sends a request with an id; resolves with the answer's result (or seq), rejects with the server's refusal. */
@@ -271,7 +274,6 @@ export class GameChannel {
       this.#held.push(record);
     } else {
       this.#deliver(record);
-      this.#persist();
     }
   }
 
@@ -287,8 +289,6 @@ export class GameChannel {
       entry.resolve(envelope.seq);
     }
   }
-
-  #persist() { savePlayer(this.#gameId, { lastSeq: this.#last, epoch: this.#epoch }); }
 
   #trySend(entry) {
     const conn = this.#conn;
