@@ -17,6 +17,7 @@ internal static class ChurnRun
         var baseline = await ServerStats.RedisUsedMemoryAsync(options.Redis) ?? 0;
         var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var ownPauseBefore = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         var until = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         var gameTicks = (long)(options.GameTime.TotalSeconds * Stopwatch.Frequency);
@@ -70,6 +71,7 @@ internal static class ChurnRun
         var after = options.Pids.Select(ServerStats.Memory).ToList(); // the last games have just closed: see the peak
         var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
+        var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
         var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
         var latencies = stats.Latencies();
 
@@ -78,7 +80,7 @@ internal static class ChurnRun
             options.Games * options.Players, options.Rate, options.Size, 0, Math.Round(sendingSeconds, 1),
             stats.Sent, stats.Acknowledged, unacknowledged, stats.Deliveries, Math.Round(stats.Deliveries / sendingSeconds),
             lost, stats.Duplicated, stats.OutOfOrder, stats.Errors, Percentiles.Of(latencies), Math.Round(serverCpu, 2),
-            stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1), Math.Round(ownCpu, 2),
+            stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1), Math.Round(ownCpu, 2), Math.Round(ownPause),
             before.Zip(after, (b, u) => ProcessMemory.Of(u.Name, u.PeakRssKb, b.RssKb, u.RssKb, options.Games * options.Players)).ToList(),
             await ServerStats.RedisUsedMemoryAsync(options.Redis), Resume: null, Memory(options, baseline, ended, samples));
         return await Report.FinishAsync(summary, options);

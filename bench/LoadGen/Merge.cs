@@ -42,6 +42,8 @@ internal static class Merge
             ServerCpuSeconds = serverCpu,
             ServerCpuMicrosecondsPerDelivery = deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / deliveries, 1),
             LoadGeneratorCpuSeconds = Math.Round(parts.Sum(p => p.LoadGeneratorCpuSeconds), 2),
+            // Each part pauses on its own: the worst part's total says most about the latencies.
+            LoadGeneratorGcPauseMs = parts.Max(p => p.LoadGeneratorGcPauseMs),
             Processes = processes,
             RedisUsedMemoryBytes = parts.Max(p => p.RedisUsedMemoryBytes),
             // Resume times are not saved per sample: a merged run reports none rather than a wrong percentile.

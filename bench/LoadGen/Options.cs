@@ -6,7 +6,7 @@ namespace LoadGen;
 internal sealed record Options(
     string Scenario, Uri Web, Uri? Bare, int Games, int Players, double Rate, int Size, TimeSpan Duration,
     string Title, int[] Pids, string? Redis, string? Output, int ConnectConcurrency, double MaxP99Ms, string Transport,
-    TimeSpan DropEvery, TimeSpan GameTime, TimeSpan SampleEvery, string? Rendezvous, int Parts, string? Latencies,
+    TimeSpan Warmup, TimeSpan DropEvery, TimeSpan GameTime, TimeSpan SampleEvery, string? Rendezvous, int Parts, string? Latencies,
     string[] Merge)
 {
     public static Options Parse(string[] args)
@@ -47,6 +47,8 @@ internal sealed record Options(
             ConnectConcurrency: (int)Number("connect-concurrency", 64),
             MaxP99Ms: Number("max-p99", double.PositiveInfinity),
             Transport: transport,
+            // Sending before the measured time, at the same rate (steady scenarios).
+            Warmup: Seconds("warmup", 5),
             // Resume: every so often a third of the players drop their connection and resume (0: never).
             DropEvery: Seconds("drop-every", 0),
             // Churn: each game is played this long, ended by its host and replaced by a new one (0: no churn).

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace LoadGen;
@@ -13,7 +13,7 @@ namespace LoadGen;
 /// </summary>
 internal sealed partial class Player
 {
-    private readonly List<(JsonElement Envelope, long At)> _held = [];
+    private readonly List<(Envelope Envelope, long At)> _held = [];
     // Per sender seat: the last count n received, and how many of its messages were received.
     private readonly long[] _lastFrom = new long[game.Players + 1];
     private readonly long[] _receivedFrom = new long[game.Players + 1];
@@ -83,6 +83,13 @@ internal sealed partial class Player
     private void Handle(ReadOnlySpan<byte> record)
     {
         var now = Stopwatch.GetTimestamp();
+        if (plain && record.StartsWith("{\"seq\":"u8))
+        {
+            // The server writes every envelope from its stored form, number first: the common case, read
+            // without a document.
+            Arrived(Envelope.Parse(record), now);
+            return;
+        }
         using var document = JsonDocument.Parse(record.ToArray());
         var root = document.RootElement;
         if (plain)
@@ -93,7 +100,7 @@ internal sealed partial class Player
             }
             else if (root.TryGetProperty("seq", out _))
             {
-                Arrived(root, now);
+                Arrived(Envelope.Parse(JsonMarshal.GetRawUtf8Value(root)), now);
             }
             else if (root.TryGetProperty("error", out var failure))
             {
@@ -108,7 +115,7 @@ internal sealed partial class Player
         switch (type.GetInt32())
         {
             case 1 when root.GetProperty("target").GetString() == "message":
-                Arrived(root.GetProperty("arguments")[0], now);
+                Arrived(Envelope.Parse(JsonMarshal.GetRawUtf8Value(root.GetProperty("arguments")[0])), now);
                 break;
             case 3:
                 Answer(root.GetProperty("invocationId").GetString(), root);
@@ -146,7 +153,7 @@ internal sealed partial class Player
     {
         foreach (var message in page.GetProperty("messages").EnumerateArray())
         {
-            Apply(message, now, live: false);
+            Apply(Envelope.Parse(JsonMarshal.GetRawUtf8Value(message)), now, live: false);
         }
         if (page.GetProperty("more").GetBoolean())
         {
@@ -165,11 +172,11 @@ internal sealed partial class Player
         _live.TrySetResult();
     }
 
-    private void Arrived(JsonElement envelope, long now)
+    private void Arrived(Envelope envelope, long now)
     {
         if (_resuming)
         {
-            _held.Add((envelope.Clone(), now));
+            _held.Add((envelope, now));
         }
         else
         {
@@ -178,29 +185,26 @@ internal sealed partial class Player
     }
 
     /// <summary>Checks one envelope; a live one from another player is timed from its sending.</summary>
-    private void Apply(JsonElement envelope, long now, bool live)
+    private void Apply(Envelope envelope, long now, bool live)
     {
-        var seq = envelope.GetProperty("seq").GetInt64();
-        if (seq <= _lastSeq)
+        if (envelope.Seq <= _lastSeq)
         {
             stats.CountOutOfOrder();
             return;
         }
-        _lastSeq = seq;
-        if (envelope.GetProperty("type").GetString() != "m" || envelope.GetProperty("from").ValueKind != JsonValueKind.Number)
+        _lastSeq = envelope.Seq;
+        if (!envelope.IsMessage || envelope.From == 0)
         {
             return;
         }
-        var from = envelope.GetProperty("from").GetInt32();
+        var from = envelope.From;
         // Each sender's messages are logged in the order it sent them: its count n only goes up.
-        var id = envelope.GetProperty("clientMsgId").GetString()!;
-        var n = long.Parse(id.AsSpan(id.IndexOf('-') + 1), CultureInfo.InvariantCulture);
-        if (n <= _lastFrom[from])
+        if (envelope.Count <= _lastFrom[from])
         {
             stats.CountDuplicate();
             return;
         }
-        Interlocked.Exchange(ref _lastFrom[from], n);
+        Interlocked.Exchange(ref _lastFrom[from], envelope.Count);
         if (from == seat)
         {
             Interlocked.Increment(ref AcknowledgedCount);
@@ -211,8 +215,7 @@ internal sealed partial class Player
         if (stats.Recording)
         {
             // A message that waited in the log while this player was away is counted, but not timed.
-            var sentAt = envelope.GetProperty("body").GetProperty("t").GetInt64();
-            stats.Delivered(live ? Stopwatch.GetElapsedTime(sentAt, now).TotalMilliseconds : null);
+            stats.Delivered(live ? Stopwatch.GetElapsedTime(envelope.SentAt, now).TotalMilliseconds : null);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace LoadGen;
 
@@ -27,6 +29,8 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     private volatile bool _closing;
     private long _sentCount;
     private string _padding = "";
+    // Under _sendLock: the record being sent, written in place rather than built as a string each time.
+    private byte[] _record = [];
 
     public int Seat => seat;
 
@@ -58,6 +62,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     {
         var interval = TimeSpan.FromSeconds(1 / rate);
         _padding = new string('x', Math.Max(0, size - 60));
+        _record = new byte[_padding.Length + 256];
         await Task.Delay(interval * Random.Shared.NextDouble(), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
         {
@@ -117,7 +122,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
                 // Sent but not seen back: maybe logged, maybe not. The same id again is safe either way.
                 for (var n = LastFrom(seat) + 1; n <= _sentCount; n++)
                 {
-                    await SendRawAsync(MessageRecord(n), cancellationToken);
+                    await _socket.SendAsync(MessageRecord(n), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
                 }
                 _sending = true;
             }
@@ -174,7 +179,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
             }
             var n = ++_sentCount;
             stats.CountSent();
-            await SendRawAsync(MessageRecord(n), cancellationToken);
+            await _socket.SendAsync(MessageRecord(n), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -188,15 +193,20 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         }
     }
 
-    /// <summary>Message <paramref name="n"/> of this player: its id says whose and which, its body when it was sent.</summary>
-    private string MessageRecord(long n)
+    /// <summary>
+    /// Message <paramref name="n"/> of this player, written into <c>_record</c> (the caller holds _sendLock): its
+    /// id says whose and which, its body when it was sent.
+    /// </summary>
+    private ReadOnlyMemory<byte> MessageRecord(long n)
     {
         // No id (invocationId): the server sends no answer; the echo is the acknowledgement.
-        var message = "\"clientMsgId\":\"" + seat + "-" + n + "\",\"type\":\"m\",\"body\":{\"t\":" + Stopwatch.GetTimestamp()
-            + ",\"p\":\"" + _padding + "\"}";
-        return plain
-            ? "{\"op\":\"send\"," + message + "}"
-            : "{\"type\":1,\"target\":\"Send\",\"arguments\":[{" + message + "}]}";
+        var t = Stopwatch.GetTimestamp();
+        var written = plain
+            ? Utf8.TryWrite(_record, CultureInfo.InvariantCulture,
+                $"{{\"op\":\"send\",\"clientMsgId\":\"{seat}-{n}\",\"type\":\"m\",\"body\":{{\"t\":{t},\"p\":\"{_padding}\"}}}}", out var length)
+            : Utf8.TryWrite(_record, CultureInfo.InvariantCulture,
+                $"{{\"type\":1,\"target\":\"Send\",\"arguments\":[{{\"clientMsgId\":\"{seat}-{n}\",\"type\":\"m\",\"body\":{{\"t\":{t},\"p\":\"{_padding}\"}}}}]}}\u001e", out length);
+        return written ? _record.AsMemory(0, length) : throw new InvalidOperationException("the message record outgrew its buffer");
     }
 
     private string ResumeRecord(long after) => plain

@@ -9,7 +9,7 @@ internal sealed record Summary(
     string Scenario, string Target, string Transport, int Games, int PlayersPerGame, int Connections, double RatePerPlayer,
     int MessageBytes, double SetupSeconds, double SendingSeconds, long Sent, long Logged, long Unacknowledged,
     long Deliveries, double DeliveriesPerSecond, long Lost, long Duplicated, long OutOfOrder, long Errors, Percentiles LatencyMs,
-    double ServerCpuSeconds, double ServerCpuMicrosecondsPerDelivery, double LoadGeneratorCpuSeconds,
+    double ServerCpuSeconds, double ServerCpuMicrosecondsPerDelivery, double LoadGeneratorCpuSeconds, double LoadGeneratorGcPauseMs,
     IReadOnlyList<ProcessMemory> Processes, long? RedisUsedMemoryBytes, ResumeReport? Resume, ChurnReport? Churn,
     int Parts = 1, string? LatencySamples = null);
 

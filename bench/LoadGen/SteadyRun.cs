@@ -38,13 +38,21 @@ internal static class SteadyRun
         var setupSeconds = clock.Elapsed.TotalSeconds;
         await Rendezvous.PassAsync(options, "connected", cancellationToken);
 
+        // Sending starts with a warm-up at the same rate, measured by nothing: the first seconds after ten
+        // thousand connections come up belong to the JIT's tiering and the heaps' growth, not to the steady
+        // state the run reports.
+        var warmupTicks = (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var until = Stopwatch.GetTimestamp() + warmupTicks + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        var sending = Task.WhenAll(players.Select(p => p.SendLoopAsync(options.Rate, options.Size, until, cancellationToken)));
+        await Task.Delay(options.Warmup, cancellationToken);
+
         var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var ownPauseBefore = GC.GetTotalPauseDuration();
         stats.Recording = true;
         var started = Stopwatch.GetTimestamp();
-        var until = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         var drops = options.DropEvery > TimeSpan.Zero ? DropRoundsAsync(players, options.DropEvery, started, until, cancellationToken) : Task.CompletedTask;
-        await Task.WhenAll(players.Select(p => p.SendLoopAsync(options.Rate, options.Size, until, cancellationToken)));
+        await sending;
         await drops;
         var sendingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var underLoad = options.Pids.Select(ServerStats.Memory).ToList();
@@ -52,6 +60,7 @@ internal static class SteadyRun
         await Game.DrainAsync(games);
         var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
+        var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
         stats.Recording = false;
         var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
         var latencies = stats.Latencies();
@@ -67,7 +76,7 @@ internal static class SteadyRun
             stats.Errors, Percentiles.Of(latencies), Math.Round(serverCpu, 2),
             stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1),
             // The generator shares the cores with the servers: what it takes is not available to them.
-            Math.Round(ownCpu, 2),
+            Math.Round(ownCpu, 2), Math.Round(ownPause),
             before.Zip(underLoad, (b, u) => ProcessMemory.Of(u.Name, u.PeakRssKb, b.RssKb, u.RssKb, players.Count)).ToList(),
             await ServerStats.RedisUsedMemoryAsync(options.Redis),
             options.DropEvery > TimeSpan.Zero ? new ResumeReport(stats.Resumes().Length, stats.ResumeFailures, Percentiles.Of(stats.Resumes())) : null,
