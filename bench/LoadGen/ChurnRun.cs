@@ -81,7 +81,8 @@ internal static class ChurnRun
             stats.Sent, stats.Acknowledged, unacknowledged, stats.Deliveries, Math.Round(stats.Deliveries / sendingSeconds),
             lost, stats.Duplicated, stats.OutOfOrder, stats.Errors, Percentiles.Of(latencies), Math.Round(serverCpu, 2),
             stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1), Math.Round(ownCpu, 2), Math.Round(ownPause),
-            before.Zip(after, (b, u) => ProcessMemory.Of(u.Name, u.PeakRssKb, b.RssKb, u.RssKb, options.Games * options.Players)).ToList(),
+            options.Pids.Select((pid, i) => ProcessMemory.Of(after[i].Name, after[i].PeakRssKb, before[i].RssKb, after[i].RssKb,
+                options.Games * options.Players, cpuAfter[pid] - cpuBefore[pid])).ToList(),
             await ServerStats.RedisUsedMemoryAsync(options.Redis), Resume: null, Memory(options, baseline, ended, samples));
         return await Report.FinishAsync(summary, options);
     }

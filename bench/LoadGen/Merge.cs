@@ -21,7 +21,7 @@ internal static class Merge
         var serverCpu = parts.Max(p => p.ServerCpuSeconds);
         // Peak and "under load" are the highest any part saw; "before" the lowest, read before any part connected.
         var processes = parts.SelectMany(p => p.Processes).GroupBy(m => m.Name).Select(g =>
-            ProcessMemory.Of(g.Key, g.Max(m => m.PeakRssKb), g.Min(m => m.RssBeforeKb), g.Max(m => m.RssKb), connections)).ToList();
+            ProcessMemory.Of(g.Key, g.Max(m => m.PeakRssKb), g.Min(m => m.RssBeforeKb), g.Max(m => m.RssKb), connections, g.Max(m => m.CpuSeconds))).ToList();
         var summary = parts[0] with
         {
             Games = parts.Sum(p => p.Games),

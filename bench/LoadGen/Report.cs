@@ -29,16 +29,17 @@ internal sealed record Percentiles(double P50, double P95, double P99, double Ma
 
 /// <summary>
 /// A server process's memory in KB: peak, before the load generator connected, and at the end of sending
-/// (every connection still open); per connection, the peak and the growth.
+/// (every connection still open); per connection, the peak and the growth. And its CPU seconds over the
+/// measured time, so that the server's CPU per delivery splits into the channel server's and Redis's.
 /// </summary>
 internal sealed record ProcessMemory(string Name, double PeakRssMb, long PeakRssKb, long RssBeforeKb, long RssKb,
-    double PeakRssKbPerConnection, double RssKbPerConnection, double GrownKbPerConnection)
+    double PeakRssKbPerConnection, double RssKbPerConnection, double GrownKbPerConnection, double CpuSeconds)
 {
-    public static ProcessMemory Of(string name, long peakKb, long beforeKb, long rssKb, int connections)
+    public static ProcessMemory Of(string name, long peakKb, long beforeKb, long rssKb, int connections, double cpuSeconds)
     {
         double PerConnection(long kb) => connections == 0 ? 0 : Math.Round((double)kb / connections, 1);
         return new ProcessMemory(name, Math.Round(peakKb / 1024.0, 1), peakKb, beforeKb, rssKb,
-            PerConnection(peakKb), PerConnection(rssKb), PerConnection(rssKb - beforeKb));
+            PerConnection(peakKb), PerConnection(rssKb), PerConnection(rssKb - beforeKb), Math.Round(cpuSeconds, 2));
     }
 }
 
@@ -84,6 +85,11 @@ internal static class Report
             $"p50 {s.LatencyMs.P50:0.0} ms, p99 {s.LatencyMs.P99:0.0} ms, max {s.LatencyMs.Max:0.0} ms, lost {s.Lost}, " +
             $"duplicated {s.Duplicated}, out of order {s.OutOfOrder}, unacknowledged {s.Unacknowledged}, " +
             $"server CPU {s.ServerCpuMicrosecondsPerDelivery} us/delivery");
+        if (s.Processes.Count > 1 && s.Deliveries > 0)
+        {
+            line += " (" + string.Join(", ", s.Processes.Select(p =>
+                string.Create(CultureInfo.InvariantCulture, $"{p.Name} {Math.Round(p.CpuSeconds * 1e6 / s.Deliveries, 1)}"))) + ")";
+        }
         if (s.Processes.Count > 0)
         {
             var server = s.Processes[0];

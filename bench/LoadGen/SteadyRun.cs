@@ -77,7 +77,8 @@ internal static class SteadyRun
             stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1),
             // The generator shares the cores with the servers: what it takes is not available to them.
             Math.Round(ownCpu, 2), Math.Round(ownPause),
-            before.Zip(underLoad, (b, u) => ProcessMemory.Of(u.Name, u.PeakRssKb, b.RssKb, u.RssKb, players.Count)).ToList(),
+            options.Pids.Select((pid, i) => ProcessMemory.Of(underLoad[i].Name, underLoad[i].PeakRssKb, before[i].RssKb, underLoad[i].RssKb,
+                players.Count, cpuAfter[pid] - cpuBefore[pid])).ToList(),
             await ServerStats.RedisUsedMemoryAsync(options.Redis),
             options.DropEvery > TimeSpan.Zero ? new ResumeReport(stats.Resumes().Length, stats.ResumeFailures, Percentiles.Of(stats.Resumes())) : null,
             Churn: null, options.Parts, options.Latencies);
