@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -20,11 +20,10 @@ public static class Envelopes
     /// </summary>
     public static string Tail(int? fromSeat, string type, JsonElement body, long timestampMs, string? clientMsgId, int? to)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var written = JsonScratch.Write((fromSeat, type, body, timestampMs, clientMsgId, to), static (writer, m) =>
         {
             writer.WriteStartObject();
-            if (fromSeat is { } seat)
+            if (m.fromSeat is { } seat)
             {
                 writer.WriteNumber("from", seat);
             }
@@ -32,30 +31,34 @@ public static class Envelopes
             {
                 writer.WriteString("from", System);
             }
-            writer.WriteString("type", type);
+            writer.WriteString("type", m.type);
             writer.WritePropertyName("body");
-            body.WriteTo(writer);
-            writer.WriteNumber("ts", timestampMs);
-            if (clientMsgId is not null)
+            m.body.WriteTo(writer);
+            writer.WriteNumber("ts", m.timestampMs);
+            if (m.clientMsgId is not null)
             {
-                writer.WriteString("clientMsgId", clientMsgId);
+                writer.WriteString("clientMsgId", m.clientMsgId);
             }
-            if (to is { } recipient)
+            if (m.to is { } recipient)
             {
                 writer.WriteNumber("to", recipient);
             }
             writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan[1..]);
+        });
+        return Encoding.UTF8.GetString(written[1..]);
     }
 
     /// <summary>The full envelope a client receives.</summary>
     public static RawJson Complete(long seq, string tail)
     {
-        var prefix = "{\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + ",";
-        var bytes = new byte[Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(tail)];
-        var written = Encoding.UTF8.GetBytes(prefix, bytes);
-        Encoding.UTF8.GetBytes(tail, bytes.AsSpan(written));
+        Span<byte> prefix = stackalloc byte[32];
+        "{\"seq\":"u8.CopyTo(prefix);
+        Utf8Formatter.TryFormat(seq, prefix[7..], out var digits);
+        prefix[7 + digits] = (byte)',';
+        var length = 8 + digits;
+        var bytes = new byte[length + Encoding.UTF8.GetByteCount(tail)];
+        prefix[..length].CopyTo(bytes);
+        Encoding.UTF8.GetBytes(tail, bytes.AsSpan(length));
         return new RawJson(bytes);
     }
 }

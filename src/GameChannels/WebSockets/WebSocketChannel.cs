@@ -258,14 +258,13 @@ internal static class WebSocketChannel
     /// <summary>Queues a reply behind the messages already queued; false (drop) if the queue is full.</summary>
     private static bool Reply(WebSocketMember member, Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var record = JsonScratch.Write(write, static (writer, write) =>
         {
             writer.WriteStartObject();
             write(writer);
             writer.WriteEndObject();
-        }
-        if (member.TryReply(buffer.WrittenSpan.ToArray()))
+        });
+        if (member.TryReply(record.ToArray()))
         {
             return true;
         }

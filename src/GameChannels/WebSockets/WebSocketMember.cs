@@ -32,6 +32,7 @@ internal sealed class WebSocketMember : QueuedMember
 
     protected override void Abort()
     {
+        Queue.Writer.TryComplete(); // ends the writer's wait, which takes no token (so that it allocates nothing)
         _aborted.Cancel();
         _socket.Abort();
     }
@@ -41,7 +42,8 @@ internal sealed class WebSocketMember : QueuedMember
         var batch = new List<ReadOnlyMemory<byte>>();
         try
         {
-            while (await Queue.Reader.WaitToReadAsync(_aborted.Token))
+            // No token: a wait with one allocates each time, and Abort completes the queue anyway.
+            while (await Queue.Reader.WaitToReadAsync())
             {
                 for (var bytes = 0; bytes < MaxFrameBytes && Queue.Reader.TryRead(out var envelope); bytes += envelope.Utf8.Length + 1)
                 {
