@@ -26,7 +26,9 @@ public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
 /// Appends from every game on the server travel together: whatever is waiting when the previous call returns
 /// goes to Redis as one script call, in the order the appends were asked for. One round trip and one script
 /// call then serve many messages, which is where the time went when each message had its own
-/// (docs/benchmark.md). An idle server sends each append at once, so batching adds no wait of its own.
+/// (docs/benchmark.md). The first append after a quiet spell starts the sending loop on the thread pool rather
+/// than on its own thread, so that the thread reading a burst of sockets finishes the burst and its appends
+/// share the call; there is no timer, so batching adds no wait beyond that hop.
 /// </remarks>
 public sealed class GameLog(IConnectionMultiplexer redis)
 {
@@ -87,7 +89,7 @@ public sealed class GameLog(IConnectionMultiplexer redis)
         }
         if (start)
         {
-            _ = SendWaitingAsync();
+            ThreadPool.UnsafeQueueUserWorkItem(static log => _ = log.SendWaitingAsync(), this, preferLocal: false);
         }
         return append.Result.Task;
     }
