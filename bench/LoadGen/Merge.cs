@@ -51,6 +51,8 @@ internal static class Merge
             Churn = null,
             Parts = parts.Count,
             LatencySamples = null,
+            // The parts measured the same window of the same server: the longest reading is the whole.
+            ServerGc = parts.Select(p => p.ServerGc).OfType<GcFigures>().MaxBy(g => g.PauseMs),
         };
         return await Report.FinishAsync(summary, options);
     }

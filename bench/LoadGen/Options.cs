@@ -5,7 +5,7 @@ namespace LoadGen;
 /// <summary>What one run does. Every loop it drives is bounded by these counts and times.</summary>
 internal sealed record Options(
     string Scenario, Uri Web, Uri? Bare, int Games, int Players, double Rate, int Size, TimeSpan Duration,
-    string Title, int[] Pids, string? Redis, string? Output, int ConnectConcurrency, double MaxP99Ms, string Transport,
+    string Title, int[] Pids, string? Redis, Uri? ServerMetrics, string? Output, int ConnectConcurrency, double MaxP99Ms, string Transport,
     TimeSpan Warmup, TimeSpan DropEvery, TimeSpan GameTime, TimeSpan SampleEvery, string? Rendezvous, int Parts, string? Latencies,
     string[] Merge)
 {
@@ -43,6 +43,8 @@ internal sealed record Options(
             Title: Get("title", "chat"),
             Pids: Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray(),
             Redis: values.GetValueOrDefault("redis"),
+            // GameChannels' /metrics: its garbage collector's pauses over the measured time.
+            ServerMetrics: values.TryGetValue("server-metrics", out var metrics) ? new Uri(metrics) : null,
             Output: values.GetValueOrDefault("output"),
             ConnectConcurrency: (int)Number("connect-concurrency", 64),
             MaxP99Ms: Number("max-p99", double.PositiveInfinity),

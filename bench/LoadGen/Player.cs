@@ -22,6 +22,8 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     private ClientWebSocket _socket = new();
     private TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _liveAt;
+    // When the WebSocket upgrade was answered: a resume's time splits there into connecting and paging.
+    private long _connectedAt;
     private Task _receiving = Task.CompletedTask;
     // Under _sendLock: false while the connection is dropped, when the send loop skips its turns.
     private bool _sending = true;
@@ -49,6 +51,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
             connecting.CancelAfter(TimeSpan.FromSeconds(30));
             await _socket.ConnectAsync(address, connecting.Token);
         }
+        _connectedAt = Stopwatch.GetTimestamp();
         if (!plain)
         {
             await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
@@ -114,7 +117,8 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
             {
                 throw new WebSocketException("the connection closed before its last page");
             }
-            stats.Resumed(Stopwatch.GetElapsedTime(started, _liveAt).TotalMilliseconds);
+            stats.Resumed(Stopwatch.GetElapsedTime(started, _liveAt).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(started, _connectedAt).TotalMilliseconds, Stopwatch.GetElapsedTime(_connectedAt, _liveAt).TotalMilliseconds);
 
             await _sendLock.WaitAsync(cancellationToken);
             try

@@ -11,7 +11,15 @@ internal sealed record Summary(
     long Deliveries, double DeliveriesPerSecond, long Lost, long Duplicated, long OutOfOrder, long Errors, Percentiles LatencyMs,
     double ServerCpuSeconds, double ServerCpuMicrosecondsPerDelivery, double LoadGeneratorCpuSeconds, double LoadGeneratorGcPauseMs,
     IReadOnlyList<ProcessMemory> Processes, long? RedisUsedMemoryBytes, ResumeReport? Resume, ChurnReport? Churn,
-    int Parts = 1, string? LatencySamples = null);
+    int Parts = 1, string? LatencySamples = null, GcFigures? ServerGc = null);
+
+/// <summary>GameChannels' garbage collections over the measured time, and how long they paused it in all.</summary>
+internal sealed record GcFigures(double PauseMs, long Gen0, long Gen1, long Gen2)
+{
+    public static GcFigures? Between(GcFigures? before, GcFigures? after) =>
+        before is null || after is null ? null
+            : new GcFigures(after.PauseMs - before.PauseMs, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
+}
 
 internal sealed record Percentiles(double P50, double P95, double P99, double Max)
 {
@@ -43,7 +51,12 @@ internal sealed record ProcessMemory(string Name, double PeakRssMb, long PeakRss
     }
 }
 
-internal sealed record ResumeReport(long Count, long Failed, Percentiles Ms);
+/// <summary>Resume times: whole, and split at the answered WebSocket upgrade into connecting and paging.</summary>
+internal sealed record ResumeReport(long Count, long Failed, Percentiles Ms, Percentiles ConnectMs, Percentiles PageMs)
+{
+    public static ResumeReport Of((float[] Total, float[] Connect, float[] Page) times, long failed) =>
+        new(times.Total.Length, failed, Percentiles.Of(times.Total), Percentiles.Of(times.Connect), Percentiles.Of(times.Page));
+}
 
 internal sealed record ChurnSample(double Seconds, long UsedMemoryBytes, int LiveGames, long EndedGames);
 
@@ -96,10 +109,16 @@ internal static class Report
             line += string.Create(CultureInfo.InvariantCulture,
                 $", {server.Name} {server.PeakRssKbPerConnection} KB/connection at peak ({server.GrownKbPerConnection} KB grown)");
         }
+        if (s.ServerGc is { } gc)
+        {
+            line += string.Create(CultureInfo.InvariantCulture,
+                $", GC paused {gc.PauseMs:0} ms ({gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2)");
+        }
         if (s.Resume is { } r)
         {
             line += string.Create(CultureInfo.InvariantCulture,
-                $", {r.Count} resumes: p50 {r.Ms.P50:0.0} ms, p99 {r.Ms.P99:0.0} ms, max {r.Ms.Max:0.0} ms, {r.Failed} failed");
+                $", {r.Count} resumes: p50 {r.Ms.P50:0.0} ms, p99 {r.Ms.P99:0.0} ms, max {r.Ms.Max:0.0} ms " +
+                $"(connect p99 {r.ConnectMs.P99:0.0}, then to live p99 {r.PageMs.P99:0.0}), {r.Failed} failed");
         }
         if (s.Churn is { } c)
         {

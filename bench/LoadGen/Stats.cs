@@ -8,6 +8,8 @@ internal sealed class Stats
     private readonly Lock _gate = new();
     private readonly List<float> _latenciesMs = new(1 << 16);
     private readonly List<float> _resumesMs = [];
+    private readonly List<float> _resumeConnectsMs = [];
+    private readonly List<float> _resumePagesMs = [];
     private long _sent;
     private long _acknowledged;
     private long _deliveries;
@@ -57,12 +59,17 @@ internal sealed class Stats
         }
     }
 
-    /// <summary>A reconnect that went live again, from its start to the end of its last resume page.</summary>
-    public void Resumed(double ms)
+    /// <summary>
+    /// A reconnect that went live again, from its start to the end of its last resume page; and that time's two
+    /// parts: up to the answered WebSocket upgrade, and from there (join, resume, pages) to live.
+    /// </summary>
+    public void Resumed(double ms, double connectMs, double pageMs)
     {
         lock (_gate)
         {
             _resumesMs.Add((float)ms);
+            _resumeConnectsMs.Add((float)connectMs);
+            _resumePagesMs.Add((float)pageMs);
         }
     }
 
@@ -74,11 +81,11 @@ internal sealed class Stats
         }
     }
 
-    public float[] Resumes()
+    public (float[] Total, float[] Connect, float[] Page) Resumes()
     {
         lock (_gate)
         {
-            return [.. _resumesMs];
+            return ([.. _resumesMs], [.. _resumeConnectsMs], [.. _resumePagesMs]);
         }
     }
 

@@ -49,6 +49,7 @@ internal static class SteadyRun
         var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var ownPauseBefore = GC.GetTotalPauseDuration();
+        var gcBefore = await ServerStats.GcAsync(web, options.ServerMetrics);
         stats.Recording = true;
         var started = Stopwatch.GetTimestamp();
         var drops = options.DropEvery > TimeSpan.Zero ? DropRoundsAsync(players, options.DropEvery, started, until, cancellationToken) : Task.CompletedTask;
@@ -61,6 +62,7 @@ internal static class SteadyRun
         var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
         var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
+        var gc = GcFigures.Between(gcBefore, await ServerStats.GcAsync(web, options.ServerMetrics));
         stats.Recording = false;
         var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
         var latencies = stats.Latencies();
@@ -80,8 +82,8 @@ internal static class SteadyRun
             options.Pids.Select((pid, i) => ProcessMemory.Of(underLoad[i].Name, underLoad[i].PeakRssKb, before[i].RssKb, underLoad[i].RssKb,
                 players.Count, cpuAfter[pid] - cpuBefore[pid])).ToList(),
             await ServerStats.RedisUsedMemoryAsync(options.Redis),
-            options.DropEvery > TimeSpan.Zero ? new ResumeReport(stats.Resumes().Length, stats.ResumeFailures, Percentiles.Of(stats.Resumes())) : null,
-            Churn: null, options.Parts, options.Latencies);
+            options.DropEvery > TimeSpan.Zero ? ResumeReport.Of(stats.Resumes(), stats.ResumeFailures) : null,
+            Churn: null, options.Parts, options.Latencies, gc);
 
         // Every part measures with all connections open before any closes its own.
         await Rendezvous.PassAsync(options, "measured", cancellationToken);
