@@ -13,12 +13,70 @@ internal sealed record Summary(
     IReadOnlyList<ProcessMemory> Processes, long? RedisUsedMemoryBytes, ResumeReport? Resume, ChurnReport? Churn,
     int Parts = 1, string? LatencySamples = null, GcFigures? ServerGc = null);
 
-/// <summary>GameChannels' garbage collections over the measured time, and how long they paused it in all.</summary>
-internal sealed record GcFigures(double PauseMs, long Gen0, long Gen1, long Gen2)
+/// <summary>
+/// GameChannels' garbage collections over the measured time and how long they paused it in all; and, from its
+/// histograms, the bucket that holds the 99th percentile of its own join and resume times (an upper bound: the
+/// histograms keep counts per bucket, not times), to tell the server's share of a resume from the rest.
+/// </summary>
+internal sealed record GcFigures(double PauseMs, long Gen0, long Gen1, long Gen2, long Joins, double? JoinP99AtMostMs, long Resumes, double? ResumeP99AtMostMs)
 {
-    public static GcFigures? Between(GcFigures? before, GcFigures? after) =>
+    public static GcFigures? Between(ServerMetrics? before, ServerMetrics? after) =>
         before is null || after is null ? null
-            : new GcFigures(after.PauseMs - before.PauseMs, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
+            : new GcFigures(Math.Round((after.GcPauseSeconds - before.GcPauseSeconds) * 1000), after.Gen0 - before.Gen0,
+                after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
+                ServerMetrics.Count(before.Join, after.Join), ServerMetrics.P99AtMostMs(before.Join, after.Join),
+                ServerMetrics.Count(before.Resume, after.Resume), ServerMetrics.P99AtMostMs(before.Resume, after.Resume));
+}
+
+/// <summary>The parts of GameChannels' /metrics (Prometheus text) the load generator reads.</summary>
+internal sealed record ServerMetrics(double GcPauseSeconds, long Gen0, long Gen1, long Gen2,
+    SortedList<double, long> Join, SortedList<double, long> Resume)
+{
+    public static ServerMetrics Parse(string text)
+    {
+        var lines = text.Split('\n');
+        double Value(string name) => lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
+        // name_bucket{le="0.005"} 12, cumulative; +Inf as infinity.
+        SortedList<double, long> Buckets(string name)
+        {
+            var buckets = new SortedList<double, long>();
+            foreach (var line in lines.Where(l => l.StartsWith(name + "_bucket{", StringComparison.Ordinal)))
+            {
+                var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
+                le = le[..le.IndexOf('"')];
+                var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+                buckets[bound] = (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+            return buckets;
+        }
+        return new ServerMetrics(Value("dotnet_gc_pause_time_seconds_total"),
+            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen0\"}"),
+            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen1\"}"),
+            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}"),
+            Buckets("platform_channel_join_duration_seconds"), Buckets("platform_channel_resume_duration_seconds"));
+    }
+
+    public static long Count(SortedList<double, long> before, SortedList<double, long> after) =>
+        after.Count == 0 ? 0 : after.Values[^1] - before.GetValueOrDefault(double.PositiveInfinity);
+
+    /// <summary>The upper bound of the bucket where the 99th percentile of what was recorded in between falls.</summary>
+    public static double? P99AtMostMs(SortedList<double, long> before, SortedList<double, long> after)
+    {
+        var total = Count(before, after);
+        if (total == 0)
+        {
+            return null;
+        }
+        foreach (var (bound, cumulative) in after)
+        {
+            if (cumulative - before.GetValueOrDefault(bound) >= Math.Ceiling(0.99 * total))
+            {
+                return double.IsPositiveInfinity(bound) ? null : bound * 1000;
+            }
+        }
+        return null;
+    }
 }
 
 internal sealed record Percentiles(double P50, double P95, double P99, double Max)
@@ -113,6 +171,12 @@ internal static class Report
         {
             line += string.Create(CultureInfo.InvariantCulture,
                 $", GC paused {gc.PauseMs:0} ms ({gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2)");
+            if (gc.Resumes > 0)
+            {
+                line += string.Create(CultureInfo.InvariantCulture,
+                    $", server's own p99: join <= {gc.JoinP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
+                    $"resume page <= {gc.ResumeP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms");
+            }
         }
         if (s.Resume is { } r)
         {

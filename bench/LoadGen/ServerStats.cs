@@ -31,22 +31,9 @@ internal static class ServerStats
         return (command is null ? name : Path.GetFileNameWithoutExtension(command), long.Parse(peak, CultureInfo.InvariantCulture), long.Parse(rss, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The server's garbage-collector pauses so far (from its /metrics), or null without a URL.</summary>
-    public static async Task<GcFigures?> GcAsync(HttpClient http, Uri? metrics)
-    {
-        if (metrics is null)
-        {
-            return null;
-        }
-        var text = await http.GetStringAsync(metrics);
-        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
-        return new GcFigures(
-            Math.Round(Value("dotnet_gc_pause_time_seconds_total ") * 1000),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen0\"}"),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen1\"}"),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}"));
-    }
+    /// <summary>GameChannels' figures so far, from its /metrics (null without a URL): see <see cref="ServerMetrics"/>.</summary>
+    public static async Task<ServerMetrics?> ScrapeAsync(HttpClient http, Uri? metrics) =>
+        metrics is null ? null : ServerMetrics.Parse(await http.GetStringAsync(metrics));
 
     public static async Task<long?> RedisUsedMemoryAsync(string? endpoint)
     {

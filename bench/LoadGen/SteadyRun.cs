@@ -49,7 +49,7 @@ internal static class SteadyRun
         var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var ownPauseBefore = GC.GetTotalPauseDuration();
-        var gcBefore = await ServerStats.GcAsync(web, options.ServerMetrics);
+        var serverBefore = await ServerStats.ScrapeAsync(web, options.ServerMetrics);
         stats.Recording = true;
         var started = Stopwatch.GetTimestamp();
         var drops = options.DropEvery > TimeSpan.Zero ? DropRoundsAsync(players, options.DropEvery, started, until, cancellationToken) : Task.CompletedTask;
@@ -62,7 +62,7 @@ internal static class SteadyRun
         var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
         var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
-        var gc = GcFigures.Between(gcBefore, await ServerStats.GcAsync(web, options.ServerMetrics));
+        var gc = GcFigures.Between(serverBefore, await ServerStats.ScrapeAsync(web, options.ServerMetrics));
         stats.Recording = false;
         var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
         var latencies = stats.Latencies();

@@ -11,6 +11,11 @@ public sealed class ChannelMetrics
     private readonly Counter<long> _droppedSlow;
     private readonly UpDownCounter<long> _connections;
     private readonly Histogram<double> _appendSeconds;
+    private readonly Histogram<double> _joinSeconds;
+    private readonly Histogram<double> _resumeSeconds;
+
+    // From half a millisecond to a second: where a round trip to Redis, a lock wait and a GC pause fall.
+    private static readonly InstrumentAdvice<double> Buckets = new() { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] };
 
     public ChannelMetrics(IMeterFactory meters, Lazy<GameRooms> rooms)
     {
@@ -20,8 +25,11 @@ public sealed class ChannelMetrics
         _refused = meter.CreateCounter<long>("platform.channel.refused", "{message}", "Requests refused, by error code");
         _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
         _connections = meter.CreateUpDownCounter<long>("platform.channel.connections", "{connection}", "Open game connections");
-        _appendSeconds = meter.CreateHistogram<double>("platform.channel.append.duration", "s", "Time to append one message to the Redis log",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _appendSeconds = meter.CreateHistogram("platform.channel.append.duration", "s", "Time to append one message to the Redis log", advice: Buckets);
+        _joinSeconds = meter.CreateHistogram("platform.channel.join.duration", "s",
+            "Time for a new connection to join its game (the room loaded if new, the seat checked, presence recorded)", advice: Buckets);
+        _resumeSeconds = meter.CreateHistogram("platform.channel.resume.duration", "s",
+            "Time to answer one resume request (the game's lock and one page read)", advice: Buckets);
         meter.CreateObservableGauge("platform.channel.games", () => rooms.Value.Count, "{game}", "Games with a connection on this server");
     }
 
@@ -30,6 +38,10 @@ public sealed class ChannelMetrics
         _appended.Add(1);
         _appendSeconds.Record(took.TotalSeconds);
     }
+
+    public void Joined(TimeSpan took) => _joinSeconds.Record(took.TotalSeconds);
+
+    public void Resumed(TimeSpan took) => _resumeSeconds.Record(took.TotalSeconds);
 
     public void Delivered() => _delivered.Add(1);
 

@@ -217,6 +217,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             throw ChannelException.BadRequest("afterSeq must be 0 or more");
         }
+        var started = services.Time.GetTimestamp();
         await _gate.WaitAsync();
         try
         {
@@ -243,7 +244,9 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                     }
                 }
             }
-            return new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more);
+            var page = new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more);
+            services.Metrics.Resumed(services.Time.GetElapsedTime(started));
+            return page;
         }
         finally
         {

@@ -50,11 +50,13 @@ public sealed class GameRooms(Lazy<RoomServices> services)
     {
         var title = Titles.Find(member.Player.Title)
             ?? throw new ChannelException("forbidden", $"the token names an unknown title '{member.Player.Title}'");
+        var started = services.Value.Time.GetTimestamp();
         while (true)
         {
             var room = await GetAsync(member.Player.GameId, title);
             if (await room.JoinAsync(member))
             {
+                services.Value.Metrics.Joined(services.Value.Time.GetElapsedTime(started));
                 return room;
             }
         }
