@@ -91,12 +91,12 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             var seat = member.Player.Seat;
             if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name))
             {
-                await IssueSystem("player.joined", Json(new SeatName(seat, member.Player.Name)));
+                await Placed(IssueSystem("player.joined", Json(new SeatName(seat, member.Player.Name))), member);
             }
             // Counted only once Redis has taken it: a join that fails leaves nothing behind.
             _members.Add(member);
             services.Metrics.Connected(1);
-            await IssueSystem("player.connected", Json(new SeatOnly(seat)));
+            await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);
             if (services.Rooms.Stopping)
             {
                 // It arrived after the others were told to come back: so is it, or the server would wait for it.
@@ -323,6 +323,25 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         _ended = true;
         await services.Ending.EndedAsync(gameId, reason, seq);
         return seq;
+    }
+
+    /// <summary>
+    /// What a join waits for of its own system messages. Without rules, only their place in the order, taken
+    /// as they are issued: the join (and the game's lock) need not wait out two round trips to Redis, and a
+    /// resume that follows finds them in its page or live, or is sent for one more page (ResumeAsync). With
+    /// rules, until they are relayed, as sends do: the rules judge the next move by what the room has seen.
+    /// If one is never logged (Redis went away), the connection is dropped, as a join that failed would be, and
+    /// the client reconnects.
+    /// </summary>
+    private Task Placed(Task<long> issued, IMember member)
+    {
+        if (_rules is not null)
+        {
+            return issued;
+        }
+        _ = issued.ContinueWith(static (_, joined) => ((IMember)joined!).Drop("the game log cannot be reached"), member,
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     /// <summary>Issues one of the server's own messages (presence, follow-ups, the end) under the lock held by the caller.</summary>
