@@ -209,7 +209,8 @@ public sealed class GameLog(IConnectionMultiplexer redis)
 
     private async Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> FillAsync(string gameId, long afterSeq, int limit, int? seat, RedisResult[]? first)
     {
-        var messages = new List<LoggedMessage>(Math.Min(limit, 256));
+        // Sized by what the first read brought: most pages are a few messages, and every connection reads one.
+        var messages = new List<LoggedMessage>(Math.Min(limit, first?.Length ?? 16));
         var after = afterSeq;
         var entries = first;
         // Direct messages to others are skipped, so a page may need more than one read to fill.
