@@ -69,6 +69,57 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
     }
 
     [Fact]
+    public async Task APlainWebSocketClientThatStopsReadingIsDroppedAndItsConnectionClosed()
+    {
+        var game = await TestGames.CreateAsync(server.Database, 3);
+        await using var sender = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]);
+        await using var reader = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1]);
+        // Seat 3 goes live on /ws by hand, and then never reads again.
+        using var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(WsChannelClient.Uri(server.Address, game.GameId, game.Tokens[2]), default).DefaultTimeout();
+        await stalled.SendAsync("""{"op":"resume","id":"r1","afterSeq":0}"""u8.ToArray(), WebSocketMessageType.Text, true, default).DefaultTimeout();
+        var buffer = new byte[64 * 1024];
+        var received = new StringBuilder();
+        while (!received.ToString().Contains("\"id\":\"r1\"", StringComparison.Ordinal))
+        {
+            var frame = await stalled.ReceiveAsync(buffer, default).DefaultTimeout();
+            received.Append(Encoding.UTF8.GetString(buffer, 0, frame.Count));
+        }
+        await reader.ReadUntilAsync(e => e.Type() == "player.connected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3);
+
+        // The stalled socket's buffers fill, then its short queue: the server drops it, and its writer, blocked
+        // in a send that will never finish, must not keep the connection open.
+        var text = new string('x', 12 * 1024);
+        for (var n = 0; n < 3000 && !reader.Received.Any(IsStalledDropped); n++)
+        {
+            await sender.SendAsync("chat", new { text });
+        }
+        await reader.ReadUntilAsync(IsStalledDropped, TimeSpan.FromSeconds(60));
+        var after = await sender.SendAsync("chat", new { text = "still here" });
+        (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
+
+        // Its connection is gone: reading what was buffered ends in a close or a reset within a bounded time.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ended = false;
+        try
+        {
+            while (!ended)
+            {
+                ended = (await stalled.ReceiveAsync(buffer, deadline.Token)).MessageType == WebSocketMessageType.Close;
+            }
+        }
+        catch (WebSocketException)
+        {
+            ended = true;
+        }
+        ended.ShouldBeTrue();
+
+        static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
+            e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
+            && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
+    }
+
+    [Fact]
     public async Task AFloodingClientDoesNotRaiseTheLatencyOfAnotherGame()
     {
         var quiet = await TestGames.CreateAsync(server.Database, 2);
