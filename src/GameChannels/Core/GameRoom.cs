@@ -125,11 +125,19 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
             services.Metrics.Connected(-1);
             await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
-            await IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
+            var disconnected = IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
             if (_members.Count == 0)
             {
+                // The last one out waits for the room's last message to be logged before the room goes, so that a
+                // room opened next for this game loads a log that has it.
+                await disconnected;
                 _closed = true;
                 services.Rooms.Remove(this);
+            }
+            else
+            {
+                // As a join: its place in the order is enough, and the others' joins and resumes need the lock.
+                await Placed(disconnected, member);
             }
         }
         finally
@@ -326,7 +334,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     }
 
     /// <summary>
-    /// What a join waits for of its own system messages. Without rules, only their place in the order, taken
+    /// What a join (or a leave that is not the last) waits for of its own system messages. Without rules, only their place in the order, taken
     /// as they are issued: the join (and the game's lock) need not wait out two round trips to Redis, and a
     /// resume that follows finds them in its page or live, or is sent for one more page (ResumeAsync). With
     /// rules, until they are relayed, as sends do: the rules judge the next move by what the room has seen.
