@@ -334,12 +334,12 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     }
 
     /// <summary>
-    /// What a join (or a leave that is not the last) waits for of its own system messages. Without rules, only their place in the order, taken
-    /// as they are issued: the join (and the game's lock) need not wait out two round trips to Redis, and a
-    /// resume that follows finds them in its page or live, or is sent for one more page (ResumeAsync). With
-    /// rules, until they are relayed, as sends do: the rules judge the next move by what the room has seen.
-    /// If one is never logged (Redis went away), the connection is dropped, as a join that failed would be, and
-    /// the client reconnects.
+    /// What a join, or a leave that is not the last, waits for of its own system message. Without rules, only
+    /// its place in the order, taken as it is issued: the game's lock need not be held over a round trip to
+    /// Redis, and a resume that follows finds the message in its page or live, or is sent for one more page
+    /// (ResumeAsync). With rules, until it is relayed, as sends do: the rules judge the next move by what the
+    /// room has seen. If it is never logged (Redis went away), the connection is dropped, as a join that failed
+    /// would be, and the client reconnects; for a leave the connection is already gone.
     /// </summary>
     private Task Placed(Task<long> issued, IMember member)
     {

@@ -32,7 +32,6 @@ internal sealed class WebSocketMember : QueuedMember
 
     protected override void Abort()
     {
-        Queue.Writer.TryComplete(); // ends the writer's wait, which takes no token (so that it allocates nothing)
         _aborted.Cancel();
         _socket.Abort();
     }
@@ -42,7 +41,8 @@ internal sealed class WebSocketMember : QueuedMember
         var batch = new List<ReadOnlyMemory<byte>>();
         try
         {
-            // No token: a wait with one allocates each time, and Abort completes the queue anyway.
+            // No token: a wait with one allocates each time. Whatever ends the connection (Drop, Reconnect,
+            // DisposeAsync) completes the queue, which ends the wait.
             while (await Queue.Reader.WaitToReadAsync())
             {
                 for (var bytes = 0; bytes < MaxFrameBytes && Queue.Reader.TryRead(out var envelope); bytes += envelope.Utf8.Length + 1)

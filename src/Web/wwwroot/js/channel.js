@@ -93,8 +93,6 @@ export class GameChannel {
   /** Called when the server's log was reset (a new epoch): drop all game state; the log is delivered again from 1. */
   onReset(callback) { return this.#on("reset", callback); }
 
-  get gameId() { return this.#gameId; }
-
   get lastSeq() { return this.#last; }
 
   get epoch() { return this.#epoch; }
