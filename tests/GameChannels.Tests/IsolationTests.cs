@@ -35,24 +35,11 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         await SendFrameAsync(stalled, """{"protocol":"json","version":1}""");
         await SendFrameAsync(stalled, """{"type":1,"invocationId":"1","target":"Resume","arguments":[0]}""");
         // Read until the Resume answer (a completion, type 3) has come: from then on it is live.
-        var buffer = new byte[64 * 1024];
-        var received = new StringBuilder();
-        while (!received.ToString().Contains("\"type\":3", StringComparison.Ordinal))
-        {
-            var frame = await stalled.ReceiveAsync(buffer, default).DefaultTimeout();
-            received.Append(Encoding.UTF8.GetString(buffer, 0, frame.Count));
-        }
+        await ReadRawUntilAsync(stalled, "\"type\":3");
         await reader.ReadUntilAsync(e => e.Type() == "player.connected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3);
 
-        // 12 KB a message: the socket's buffers fill, then the short queue behind them. The others keep
-        // receiving everything meanwhile. Sending stops once the drop is seen (at most 3,000), so that a busy
-        // machine does not spend a minute moving messages the test no longer needs.
-        var text = new string('x', 12 * 1024);
-        long last = 0;
-        for (var n = 0; n < 3000 && (n % 50 != 0 || !reader.Received.Any(IsStalledDropped)); n++)
-        {
-            last = await sender.SendAsync("chat", new { text });
-        }
+        // The others keep receiving everything meanwhile.
+        var last = await FloodUntilStalledDroppedAsync(text => sender.SendAsync("chat", new { text }), () => reader.Received);
         await reader.ReadUntilAsync(e => e.Seq() == last, TimeSpan.FromSeconds(60));
         // The drop is announced once the server has given up on the stalled socket (its close can take seconds).
         if (!reader.Received.Any(IsStalledDropped))
@@ -63,10 +50,6 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
         reader.Received.Chats().Select(e => e.Seq()).ShouldBeInOrder(SortDirection.Ascending);
         reader.Received.Chats().Count.ShouldBe(reader.Received.Chats().Select(e => e.Seq()).Distinct().Count());
-
-        static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
-            e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
-            && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
     }
 
     [Fact]
@@ -79,27 +62,18 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         using var stalled = new ClientWebSocket();
         await stalled.ConnectAsync(WsChannelClient.Uri(server.Address, game.GameId, game.Tokens[2]), default).DefaultTimeout();
         await stalled.SendAsync("""{"op":"resume","id":"r1","afterSeq":0}"""u8.ToArray(), WebSocketMessageType.Text, true, default).DefaultTimeout();
-        var buffer = new byte[64 * 1024];
-        var received = new StringBuilder();
-        while (!received.ToString().Contains("\"id\":\"r1\"", StringComparison.Ordinal))
-        {
-            var frame = await stalled.ReceiveAsync(buffer, default).DefaultTimeout();
-            received.Append(Encoding.UTF8.GetString(buffer, 0, frame.Count));
-        }
+        await ReadRawUntilAsync(stalled, "\"id\":\"r1\"");
         await reader.ReadUntilAsync(e => e.Type() == "player.connected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3);
 
-        // The stalled socket's buffers fill, then its short queue: the server drops it, and its writer, blocked
-        // in a send that will never finish, must not keep the connection open.
-        var text = new string('x', 12 * 1024);
-        for (var n = 0; n < 3000 && (n % 50 != 0 || !reader.Received.Any(IsStalledDropped)); n++)
-        {
-            await sender.SendAsync("chat", new { text });
-        }
+        // The server drops it, and its writer, blocked in a send that will never finish, must not keep the
+        // connection open.
+        await FloodUntilStalledDroppedAsync(text => sender.SendAsync("chat", new { text }), () => reader.Received);
         await reader.ReadUntilAsync(IsStalledDropped, TimeSpan.FromSeconds(60));
         var after = await sender.SendAsync("chat", new { text = "still here" });
         (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
 
         // Its connection is gone: reading what was buffered ends in a close or a reset within a bounded time.
+        var buffer = new byte[64 * 1024];
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ended = false;
         try
@@ -114,10 +88,6 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
             ended = true;
         }
         ended.ShouldBeTrue();
-
-        static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
-            e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
-            && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
     }
 
     [Fact]
@@ -180,6 +150,39 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         }
         latencies.Sort();
         return (latencies[(int)(count * 0.95) - 1], latencies[^1]);
+    }
+
+    /// <summary>Seat 3, the one that stopped reading, dropped for it.</summary>
+    private static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
+        e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
+        && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
+
+    /// <summary>Reads a hand-driven socket until what it received contains <paramref name="marker"/>.</summary>
+    private static async Task ReadRawUntilAsync(ClientWebSocket socket, string marker)
+    {
+        var buffer = new byte[64 * 1024];
+        var received = new StringBuilder();
+        while (!received.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var frame = await socket.ReceiveAsync(buffer, default).DefaultTimeout();
+            received.Append(Encoding.UTF8.GetString(buffer, 0, frame.Count));
+        }
+    }
+
+    /// <summary>
+    /// Sends 12 KB messages: the stalled socket's buffers fill, then the short queue behind them, and the server
+    /// drops it. Stops once the drop is seen (at most 3,000), so that a busy machine does not spend a minute
+    /// moving messages the test no longer needs. Returns the last number sent.
+    /// </summary>
+    private static async Task<long> FloodUntilStalledDroppedAsync(Func<string, Task<long>> send, Func<IReadOnlyList<System.Text.Json.JsonElement>> received)
+    {
+        var text = new string('x', 12 * 1024);
+        long last = 0;
+        for (var n = 0; n < 3000 && (n % 50 != 0 || !received().Any(IsStalledDropped)); n++)
+        {
+            last = await send(text);
+        }
+        return last;
     }
 
     private static Task SendFrameAsync(ClientWebSocket socket, string json) =>
