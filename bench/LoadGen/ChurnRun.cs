@@ -15,9 +15,7 @@ internal static class ChurnRun
         using var web = new HttpClient { BaseAddress = options.Web, Timeout = TimeSpan.FromSeconds(30) };
         var before = options.Pids.Select(ServerStats.Memory).ToList();
         var baseline = await ServerStats.RedisUsedMemoryAsync(options.Redis) ?? 0;
-        var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var ownPauseBefore = GC.GetTotalPauseDuration();
+        var window = await Window.OpenAsync(options, web);
         var started = Stopwatch.GetTimestamp();
         var until = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         var gameTicks = (long)(options.GameTime.TotalSeconds * Stopwatch.Frequency);
@@ -69,21 +67,18 @@ internal static class ChurnRun
         await sampling.CancelAsync();
         await sampler;
         var after = options.Pids.Select(ServerStats.Memory).ToList(); // the last games have just closed: see the peak
-        var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
-        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
-        var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
-        var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
+        var measured = await window.CloseAsync();
         var latencies = stats.Latencies();
 
         var summary = new Summary(
             options.Scenario, options.Bare is null ? "platform" : "bare relay", options.Transport, games, options.Players,
             options.Games * options.Players, options.Rate, options.Size, 0, Math.Round(sendingSeconds, 1),
             stats.Sent, stats.Acknowledged, unacknowledged, stats.Deliveries, Math.Round(stats.Deliveries / sendingSeconds),
-            lost, stats.Duplicated, stats.OutOfOrder, stats.Errors, Percentiles.Of(latencies), Math.Round(serverCpu, 2),
-            stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1), Math.Round(ownCpu, 2), Math.Round(ownPause),
-            options.Pids.Select((pid, i) => ProcessMemory.Of(after[i].Name, after[i].PeakRssKb, before[i].RssKb, after[i].RssKb,
-                options.Games * options.Players, cpuAfter[pid] - cpuBefore[pid])).ToList(),
-            await ServerStats.RedisUsedMemoryAsync(options.Redis), Resume: null, Memory(options, baseline, ended, samples));
+            lost, stats.Duplicated, stats.OutOfOrder, stats.Errors, Percentiles.Of(latencies), measured.ServerCpuSeconds,
+            measured.ServerCpuMicrosecondsPerDelivery(stats.Deliveries), Math.Round(measured.OwnCpuSeconds, 2), Math.Round(measured.OwnPauseMs),
+            measured.Processes(options.Pids, before, after, options.Games * options.Players),
+            await ServerStats.RedisUsedMemoryAsync(options.Redis), Resume: null, Memory(options, baseline, ended, samples),
+            Server: measured.Server);
         return await Report.FinishAsync(summary, options);
     }
 

@@ -52,7 +52,7 @@ internal static class Merge
             Parts = parts.Count,
             LatencySamples = null,
             // The parts measured the same window of the same server: the longest reading is the whole.
-            ServerGc = parts.Select(p => p.ServerGc).OfType<GcFigures>().MaxBy(g => g.PauseMs),
+            Server = parts.Select(p => p.Server).OfType<ServerFigures>().MaxBy(g => g.GcPauseMs),
         };
         return await Report.FinishAsync(summary, options);
     }

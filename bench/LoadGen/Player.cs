@@ -203,14 +203,19 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     /// </summary>
     private ReadOnlyMemory<byte> MessageRecord(long n)
     {
-        // No id (invocationId): the server sends no answer; the echo is the acknowledgement.
-        var t = Stopwatch.GetTimestamp();
-        var written = plain
-            ? Utf8.TryWrite(_record, CultureInfo.InvariantCulture,
-                $"{{\"op\":\"send\",\"clientMsgId\":\"{seat}-{n}\",\"type\":\"m\",\"body\":{{\"t\":{t},\"p\":\"{_padding}\"}}}}", out var length)
-            : Utf8.TryWrite(_record, CultureInfo.InvariantCulture,
-                $"{{\"type\":1,\"target\":\"Send\",\"arguments\":[{{\"clientMsgId\":\"{seat}-{n}\",\"type\":\"m\",\"body\":{{\"t\":{t},\"p\":\"{_padding}\"}}}}]}}\u001e", out length);
-        return written ? _record.AsMemory(0, length) : throw new InvalidOperationException("the message record outgrew its buffer");
+        // No id (invocationId): the server sends no answer; the echo is the acknowledgement. The message is the
+        // same on both transports; only what wraps it differs.
+        var open = plain ? "{\"op\":\"send\","u8 : "{\"type\":1,\"target\":\"Send\",\"arguments\":[{"u8;
+        var close = plain ? "}"u8 : "}]}\u001e"u8;
+        var record = _record.AsSpan();
+        open.CopyTo(record);
+        if (!Utf8.TryWrite(record[open.Length..], CultureInfo.InvariantCulture,
+                $"\"clientMsgId\":\"{seat}-{n}\",\"type\":\"m\",\"body\":{{\"t\":{Stopwatch.GetTimestamp()},\"p\":\"{_padding}\"}}", out var length)
+            || !close.TryCopyTo(record[(open.Length + length)..]))
+        {
+            throw new InvalidOperationException("the message record outgrew its buffer");
+        }
+        return _record.AsMemory(0, open.Length + length + close.Length);
     }
 
     private string ResumeRecord(long after) => plain

@@ -11,18 +11,18 @@ internal sealed record Summary(
     long Deliveries, double DeliveriesPerSecond, long Lost, long Duplicated, long OutOfOrder, long Errors, Percentiles LatencyMs,
     double ServerCpuSeconds, double ServerCpuMicrosecondsPerDelivery, double LoadGeneratorCpuSeconds, double LoadGeneratorGcPauseMs,
     IReadOnlyList<ProcessMemory> Processes, long? RedisUsedMemoryBytes, ResumeReport? Resume, ChurnReport? Churn,
-    int Parts = 1, string? LatencySamples = null, GcFigures? ServerGc = null);
+    int Parts = 1, string? LatencySamples = null, ServerFigures? Server = null);
 
 /// <summary>
 /// GameChannels' garbage collections over the measured time and how long they paused it in all; and, from its
 /// histograms, the bucket that holds the 99th percentile of its own join and resume times (an upper bound: the
 /// histograms keep counts per bucket, not times), to tell the server's share of a resume from the rest.
 /// </summary>
-internal sealed record GcFigures(double PauseMs, long Gen0, long Gen1, long Gen2, long Joins, double? JoinP99AtMostMs, long Resumes, double? ResumeP99AtMostMs)
+internal sealed record ServerFigures(double GcPauseMs, long Gen0, long Gen1, long Gen2, long Joins, double? JoinP99AtMostMs, long Resumes, double? ResumeP99AtMostMs)
 {
-    public static GcFigures? Between(ServerMetrics? before, ServerMetrics? after) =>
+    public static ServerFigures? Between(ServerMetrics? before, ServerMetrics? after) =>
         before is null || after is null ? null
-            : new GcFigures(Math.Round((after.GcPauseSeconds - before.GcPauseSeconds) * 1000), after.Gen0 - before.Gen0,
+            : new ServerFigures(Math.Round((after.GcPauseSeconds - before.GcPauseSeconds) * 1000), after.Gen0 - before.Gen0,
                 after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
                 ServerMetrics.Count(before.Join, after.Join), ServerMetrics.P99AtMostMs(before.Join, after.Join),
                 ServerMetrics.Count(before.Resume, after.Resume), ServerMetrics.P99AtMostMs(before.Resume, after.Resume));
@@ -167,15 +167,15 @@ internal static class Report
             line += string.Create(CultureInfo.InvariantCulture,
                 $", {server.Name} {server.PeakRssKbPerConnection} KB/connection at peak ({server.GrownKbPerConnection} KB grown)");
         }
-        if (s.ServerGc is { } gc)
+        if (s.Server is { } own)
         {
             line += string.Create(CultureInfo.InvariantCulture,
-                $", GC paused {gc.PauseMs:0} ms ({gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2)");
-            if (gc.Resumes > 0)
+                $", GC paused {own.GcPauseMs:0} ms ({own.Gen0} gen0, {own.Gen1} gen1, {own.Gen2} gen2)");
+            if (own.Resumes > 0)
             {
                 line += string.Create(CultureInfo.InvariantCulture,
-                    $", server's own p99: join <= {gc.JoinP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
-                    $"resume page <= {gc.ResumeP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms");
+                    $", server's own p99: join <= {own.JoinP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
+                    $"resume page <= {own.ResumeP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms");
             }
         }
         if (s.Resume is { } r)

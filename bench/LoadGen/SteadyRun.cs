@@ -46,10 +46,7 @@ internal static class SteadyRun
         var sending = Task.WhenAll(players.Select(p => p.SendLoopAsync(options.Rate, options.Size, until, cancellationToken)));
         await Task.Delay(options.Warmup, cancellationToken);
 
-        var cpuBefore = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var ownPauseBefore = GC.GetTotalPauseDuration();
-        var serverBefore = await ServerStats.ScrapeAsync(web, options.ServerMetrics);
+        var window = await Window.OpenAsync(options, web);
         stats.Recording = true;
         var started = Stopwatch.GetTimestamp();
         var drops = options.DropEvery > TimeSpan.Zero ? DropRoundsAsync(players, options.DropEvery, started, until, cancellationToken) : Task.CompletedTask;
@@ -59,12 +56,8 @@ internal static class SteadyRun
         var underLoad = options.Pids.Select(ServerStats.Memory).ToList();
 
         await Game.DrainAsync(games);
-        var cpuAfter = options.Pids.ToDictionary(p => p, ServerStats.CpuSeconds);
-        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
-        var ownPause = (GC.GetTotalPauseDuration() - ownPauseBefore).TotalMilliseconds;
-        var gc = GcFigures.Between(serverBefore, await ServerStats.ScrapeAsync(web, options.ServerMetrics));
+        var measured = await window.CloseAsync();
         stats.Recording = false;
-        var serverCpu = options.Pids.Sum(p => cpuAfter[p] - cpuBefore[p]);
         var latencies = stats.Latencies();
         if (options.Latencies is not null)
         {
@@ -75,15 +68,13 @@ internal static class SteadyRun
             players.Count, options.Rate, options.Size, Math.Round(setupSeconds, 1), Math.Round(sendingSeconds, 1),
             stats.Sent, stats.Acknowledged, games.Sum(g => g.Unacknowledged()), stats.Deliveries,
             Math.Round(stats.Deliveries / sendingSeconds), games.Sum(g => g.Lost()), stats.Duplicated, stats.OutOfOrder,
-            stats.Errors, Percentiles.Of(latencies), Math.Round(serverCpu, 2),
-            stats.Deliveries == 0 ? 0 : Math.Round(serverCpu * 1e6 / stats.Deliveries, 1),
+            stats.Errors, Percentiles.Of(latencies), measured.ServerCpuSeconds, measured.ServerCpuMicrosecondsPerDelivery(stats.Deliveries),
             // The generator shares the cores with the servers: what it takes is not available to them.
-            Math.Round(ownCpu, 2), Math.Round(ownPause),
-            options.Pids.Select((pid, i) => ProcessMemory.Of(underLoad[i].Name, underLoad[i].PeakRssKb, before[i].RssKb, underLoad[i].RssKb,
-                players.Count, cpuAfter[pid] - cpuBefore[pid])).ToList(),
+            Math.Round(measured.OwnCpuSeconds, 2), Math.Round(measured.OwnPauseMs),
+            measured.Processes(options.Pids, before, underLoad, players.Count),
             await ServerStats.RedisUsedMemoryAsync(options.Redis),
             options.DropEvery > TimeSpan.Zero ? ResumeReport.Of(stats.Resumes(), stats.ResumeFailures) : null,
-            Churn: null, options.Parts, options.Latencies, gc);
+            Churn: null, options.Parts, options.Latencies, measured.Server);
 
         // Every part measures with all connections open before any closes its own.
         await Rendezvous.PassAsync(options, "measured", cancellationToken);
