@@ -10,6 +10,7 @@ public sealed class ChannelMetrics
     private readonly Counter<long> _refused;
     private readonly Counter<long> _droppedSlow;
     private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _upgrades;
     private readonly Histogram<double> _appendSeconds;
     private readonly Histogram<double> _joinSeconds;
     private readonly Histogram<double> _resumeSeconds;
@@ -25,6 +26,8 @@ public sealed class ChannelMetrics
         _refused = meter.CreateCounter<long>("platform.channel.refused", "{message}", "Requests refused, by error code");
         _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
         _connections = meter.CreateUpDownCounter<long>("platform.channel.connections", "{connection}", "Open game connections");
+        _upgrades = meter.CreateCounter<long>("platform.channel.upgrades", "{connection}",
+            "Plain WebSocket upgrades accepted, by way: direct (below HTTP) or http");
         _appendSeconds = meter.CreateHistogram("platform.channel.append.duration", "s", "Time to append one message to the Redis log", advice: Buckets);
         _joinSeconds = meter.CreateHistogram("platform.channel.join.duration", "s",
             "Time for a new connection to join its game (the room loaded if new, the seat checked, presence recorded)", advice: Buckets);
@@ -50,4 +53,6 @@ public sealed class ChannelMetrics
     public void DroppedSlow() => _droppedSlow.Add(1);
 
     public void Connected(int change) => _connections.Add(change);
+
+    public void Upgraded(string via) => _upgrades.Add(1, new KeyValuePair<string, object?>("via", via));
 }

@@ -46,25 +46,35 @@ internal static class ChannelAuth
 
     private static string? Authorize(HttpContext context, JoinTokens tokens)
     {
-        if (!GameIds.TryNormalize(context.Request.Query["game"], out var gameId))
+        var problem = Authorize(context.Request.Query["game"], context.Request.Query["access_token"],
+            context.Request.Headers.Authorization, tokens, out var player);
+        if (problem is null)
+        {
+            context.Items[PlayerKey] = player;
+        }
+        return problem;
+    }
+
+    /// <summary>
+    /// The player a channel URL's ?game= and token (the query's access_token, else an Authorization bearer
+    /// header) let in, or the reason it does not.
+    /// </summary>
+    public static string? Authorize(string? game, string? accessToken, string? authorization, JoinTokens tokens, out JoinToken player)
+    {
+        player = null!;
+        if (!GameIds.TryNormalize(game, out var gameId))
         {
             return "the channel URL needs ?game=<game id>";
         }
-        var token = context.Request.Query["access_token"].ToString();
-        var header = context.Request.Headers.Authorization.ToString();
-        if (token.Length == 0 && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var token = accessToken ?? "";
+        if (token.Length == 0 && authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            token = header["Bearer ".Length..].Trim();
+            token = authorization["Bearer ".Length..].Trim();
         }
-        if (!tokens.TryOpen(token, out var player, out var problem))
+        if (!tokens.TryOpen(token, out player, out var problem))
         {
             return problem;
         }
-        if (player.GameId != gameId)
-        {
-            return "the token is for another game";
-        }
-        context.Items[PlayerKey] = player;
-        return null;
+        return player.GameId == gameId ? null : "the token is for another game";
     }
 }

@@ -1,6 +1,7 @@
 using GameChannels.Core;
 using GameChannels.Rules;
 using GameChannels.WebSockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Platform.Games;
@@ -26,6 +27,10 @@ public static class GameChannelsExtensions
         services.AddSingleton<IdleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());
 
+        // Plain WebSocket upgrades are taken below HTTP where they can be (DirectUpgrade says when); on every
+        // endpoint, including those from the URLs setting.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+            endpoint.Use(next => new DirectUpgrade(next, endpoint.ApplicationServices).OnConnectionAsync)));
         services.AddCors();
         services.AddSignalR(hub =>
             {

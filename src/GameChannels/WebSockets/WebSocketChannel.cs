@@ -12,7 +12,9 @@ namespace GameChannels.WebSockets;
 /// <summary>
 /// The plain WebSocket transport over the same game core as the SignalR hub: /ws?game=ID&amp;access_token=TOKEN,
 /// text frames of newline-separated JSON records. docs/protocol.md ("Plain WebSocket transport") specifies it.
-/// Requests of one connection are handled one at a time, in order, like the hub's invocations.
+/// Requests of one connection are handled one at a time, in order, like the hub's invocations. Most upgrades
+/// reach <see cref="RunAsync"/> through <see cref="DirectUpgrade"/>, below HTTP; the rest, and every refusal,
+/// through the endpoint's <see cref="HandleAsync"/>.
 /// </summary>
 internal static class WebSocketChannel
 {
@@ -26,7 +28,14 @@ internal static class WebSocketChannel
         }
         var player = ChannelAuth.PlayerOf(context);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var member = new WebSocketMember(socket, context.TraceIdentifier, player,
+        services.Metrics.Upgraded("http");
+        await RunAsync(socket, context.TraceIdentifier, player, rooms, services);
+    }
+
+    /// <summary>Joins the player's game over an accepted WebSocket and serves it until either side ends it.</summary>
+    public static async Task RunAsync(WebSocket socket, string connectionId, JoinToken player, GameRooms rooms, RoomServices services)
+    {
+        var member = new WebSocketMember(socket, connectionId, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
             services.Options.SendQueueLength);
         GameRoom room;
