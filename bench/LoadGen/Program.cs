@@ -13,6 +13,14 @@ if (options.Merge.Length > 0)
 {
     return await Merge.RunAsync(options);
 }
-return options.GameTime > TimeSpan.Zero
-    ? await ChurnRun.RunAsync(options, cancel.Token)
-    : await SteadyRun.RunAsync(options, cancel.Token);
+try
+{
+    return options.GameTime > TimeSpan.Zero
+        ? await ChurnRun.RunAsync(options, cancel.Token)
+        : await SteadyRun.RunAsync(options, cancel.Token);
+}
+catch (ServerGoneException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 2;
+}

@@ -11,7 +11,7 @@ internal static class ServerStats
 
     public static double CpuSeconds(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = Proc(pid, "stat", File.ReadAllText);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after "pid (comm) ".
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
@@ -21,14 +21,27 @@ internal static class ServerStats
     public static (string Name, long PeakRssKb, long RssKb) Memory(int pid)
     {
         string name = "", peak = "0", rss = "0";
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        foreach (var line in Proc(pid, "status", File.ReadAllLines))
         {
             if (line.StartsWith("Name:", StringComparison.Ordinal)) name = line[5..].Trim();
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = line[6..].Trim().Split(' ')[0];
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = line[6..].Trim().Split(' ')[0];
         }
-        var command = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal));
+        var command = Proc(pid, "cmdline", File.ReadAllText).Split('\0').FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal));
         return (command is null ? name : Path.GetFileNameWithoutExtension(command), long.Parse(peak, CultureInfo.InvariantCulture), long.Parse(rss, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Reads /proc/PID/FILE; a process that is gone is the run's end, said plainly.</summary>
+    private static T Proc<T>(int pid, string file, Func<string, T> read)
+    {
+        try
+        {
+            return read($"/proc/{pid}/{file}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ServerGoneException($"process {pid} (--pids) is not running: the server stopped or crashed; see its log");
+        }
     }
 
     /// <summary>GameChannels' figures so far, from its /metrics (null without a URL): see <see cref="ServerMetrics"/>.</summary>
@@ -62,3 +75,6 @@ internal static class ServerStats
         return line is null ? null : long.Parse(line["used_memory:".Length..], CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>A server process named in --pids is gone.</summary>
+internal sealed class ServerGoneException(string message) : Exception(message);
