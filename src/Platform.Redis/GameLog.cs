@@ -29,8 +29,12 @@ public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
 /// (docs/benchmark.md). The first append after a quiet spell starts the sending loop on the thread pool rather
 /// than on its own thread, so that the thread reading a burst of sockets finishes the burst and its appends
 /// share the call; there is no timer, so batching adds no wait beyond that hop.
+/// <para>
+/// <see cref="AppendAsync"/> and <see cref="PageAsync"/> are virtual for one reason: a test stands between a
+/// game and Redis to hold an append back while a page is read, an order a real server shows only by chance.
+/// </para>
 /// </remarks>
-public sealed class GameLog(IConnectionMultiplexer redis)
+public class GameLog(IConnectionMultiplexer redis)
 {
     /// <summary>The most appends in one script call: Redis runs nothing else while a script runs.</summary>
     public const int MaxBatch = 256;
@@ -77,7 +81,7 @@ public sealed class GameLog(IConnectionMultiplexer redis)
     /// <paramref name="markLive"/>, the game's last activity becomes <paramref name="nowMs"/> for the idle sweep
     /// (<see cref="IdleGamesAsync"/>); a caller marks it now and then, not on every message.
     /// </summary>
-    public Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
+    public virtual Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
     {
         var append = new PendingAppend(gameId, clientIdKey, tail, from, to, nowMs, markLive);
         bool start;
@@ -190,7 +194,7 @@ public sealed class GameLog(IConnectionMultiplexer redis)
     /// The log's state and a page of what <paramref name="seat"/> may see after <paramref name="afterSeq"/>, as
     /// one range read with the state (a second read only if direct messages to others thinned the page).
     /// </summary>
-    public async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
+    public virtual async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(PageScript,
             [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId)], [afterSeq, limit + 1, NewEpoch()]))!;

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using GameChannels.Core;
+using GameChannels.SignalR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Archive;
+using Platform.Games;
+using Platform.Redis;
+using Platform.TestSupport;
+using Platform.TestSupport.Channels;
+using StackExchange.Redis;
+
+namespace GameChannels.Tests;
+
+/// <summary>
+/// A resume that races a relay, driven in-process on the real core and Redis, with the log held at the one
+/// moment a real server shows only by chance: a message issued before the resume but logged just after its
+/// page was read, and relayed before the page comes back. The page cannot have it and the connection is not
+/// live yet to be relayed it, so the client must be sent for another page (DESIGN.md: resume, exactly once).
+/// </summary>
+public sealed class ResumeRaceTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private IHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateMigratedAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(TestServers.Environment(_database)
+            .ToDictionary(setting => setting.Key["PLATFORM_".Length..].Replace("__", ":", StringComparison.Ordinal), setting => setting.Value));
+        builder.Services.AddSingleton(TimeProvider.System); // the service host registers it
+        builder.AddPlatformRedis();
+        builder.AddArchive();
+        builder.AddJoinTokens();
+        builder.AddGameChannels();
+        builder.Services.AddSingleton<GameLog, HeldGameLog>();
+        _host = builder.Build();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _host.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AMessageRelayedWhileAPageIsReadSendsTheClientForAnotherPageAndIsNeitherLostNorRepeated()
+    {
+        var game = await TestGames.CreateAsync(_database, 2);
+        var rooms = _host.Services.GetRequiredService<GameRooms>();
+        var log = (HeldGameLog)_host.Services.GetRequiredService<GameLog>();
+        var a = Member(game, 0);
+        var b = Member(game, 1);
+
+        var room = await rooms.JoinAsync(a);
+        await ReadAllAsync(room, a, 0);
+        await rooms.JoinAsync(b);
+        await Until(() => a.Seqs.Count >= 1, "a sees b connect");
+
+        // A's message takes its place in the order, then waits on its way to Redis.
+        var release = log.HoldAppends();
+        var relayed = await room.BeginSendAsync(a, Send("chat", "while b resumes"));
+        relayed.IsCompleted.ShouldBeFalse();
+        // B's page is read without it; before the page returns, the message is logged and relayed.
+        log.AfterNextPage = async () =>
+        {
+            release();
+            await relayed;
+        };
+        var first = await room.ResumeAsync(b, 0);
+        var seq = await relayed;
+
+        Seqs(first.Messages).ShouldNotContain(seq);
+        first.More.ShouldBeTrue("a message beyond the page went out while it was read: the client needs another page");
+        b.Seqs.ShouldNotContain(seq);
+        var rest = await ReadAllAsync(room, b, Seqs(first.Messages).DefaultIfEmpty(0).Max());
+        rest.ShouldContain(seq);
+
+        // From now on b is live: the next message arrives once.
+        var next = await room.SendAsync(a, Send("chat", "after"));
+        await Until(() => b.Seqs.Contains(next), "b is relayed the next message");
+        Seqs(first.Messages).Concat(rest).Concat(b.Seqs).ShouldBeUnique();
+    }
+
+    /// <summary>Pages from <paramref name="after"/> until the member is live; the numbers read.</summary>
+    private static async Task<List<long>> ReadAllAsync(GameRoom room, IMember member, long after)
+    {
+        var read = new List<long>();
+        for (var pages = 0; pages < 100; pages++)
+        {
+            var page = await room.ResumeAsync(member, after);
+            read.AddRange(Seqs(page.Messages));
+            after = read.DefaultIfEmpty(after).Max();
+            if (!page.More)
+            {
+                return read;
+            }
+        }
+        throw new ShouldAssertException("still more after 100 pages");
+    }
+
+    private static IEnumerable<long> Seqs(IEnumerable<RawJson> envelopes) =>
+        envelopes.Select(e => JsonDocument.Parse(e.Utf8).RootElement.GetProperty("seq").GetInt64());
+
+    private static SendRequest Send(string type, string text) =>
+        SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type, body = new { text } }));
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+        condition().ShouldBeTrue(what);
+    }
+
+    private static TestMember Member(TestGame game, int index)
+    {
+        TestGames.Tokens().TryOpen(game.Tokens[index], out var player, out var problem).ShouldBeTrue(problem);
+        return new TestMember($"test-{index}", player);
+    }
+
+    /// <summary>A connection that keeps the numbers relayed to it.</summary>
+    private sealed class TestMember(string connectionId, JoinToken player) : IMember
+    {
+        private readonly ConcurrentQueue<long> _seqs = new();
+
+        public IReadOnlyCollection<long> Seqs => [.. _seqs];
+
+        public string ConnectionId => connectionId;
+
+        public JoinToken Player => player;
+
+        public TokenBucket Limiter { get; } = new(TimeProvider.System, 1000, 1000);
+
+        public bool TryDeliver(RawJson envelope)
+        {
+            _seqs.Enqueue(ResumeRaceTests.Seqs([envelope]).Single());
+            return true;
+        }
+
+        public Task Reconnect(int afterMs) => Task.CompletedTask;
+
+        public void Drop(string reason) => throw new ShouldAssertException($"{connectionId} dropped: {reason}");
+    }
+
+    /// <summary>The real log, with appends held back on request and a step after the next page is read.</summary>
+    private sealed class HeldGameLog(IConnectionMultiplexer redis) : GameLog(redis)
+    {
+        private TaskCompletionSource? _held;
+
+        public Func<Task>? AfterNextPage { get; set; }
+
+        /// <summary>Holds every append from now until the returned action is called.</summary>
+        public Action HoldAppends()
+        {
+            var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _held = held;
+            return () =>
+            {
+                _held = null;
+                held.SetResult();
+            };
+        }
+
+        public override async Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
+        {
+            if (_held is { } held)
+            {
+                await held.Task;
+            }
+            return await base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+        }
+
+        public override async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
+        {
+            var page = await base.PageAsync(gameId, afterSeq, limit, seat);
+            if (AfterNextPage is { } step)
+            {
+                AfterNextPage = null;
+                await step();
+            }
+            return page;
+        }
+    }
+}
