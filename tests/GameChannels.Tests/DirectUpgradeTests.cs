@@ -98,6 +98,42 @@ public class DirectUpgradeTests(ChannelServer server) : IClassFixture<ChannelSer
         plainGet.Status.ShouldBe(401);
     }
 
+    [Fact]
+    public async Task AConnectionThatSendsNothingIsClosedAfterTheKeepAliveTimeout()
+    {
+        await using var quiet = await SilentServer.StartAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(quiet.Address.Host, quiet.Address.Port).DefaultTimeout();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The server closes it: the read ends with nothing (or a reset), well before the test's own timeout.
+        await Should.NotThrowAsync(async () =>
+        {
+            try
+            {
+                (await tcp.GetStream().ReadAsync(new byte[1]).AsTask().DefaultTimeout()).ShouldBe(0);
+            }
+            catch (IOException)
+            {
+            }
+        });
+        clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>A server of its own, with a keep-alive timeout of 2 s.</summary>
+    private sealed class SilentServer : ChannelServer, IAsyncDisposable
+    {
+        protected override Dictionary<string, string?> Settings => new() { ["PLATFORM_KESTREL__LIMITS__KEEPALIVETIMEOUT"] = "00:00:02" };
+
+        public static async Task<SilentServer> StartAsync()
+        {
+            var server = new SilentServer();
+            await server.InitializeAsync();
+            return server;
+        }
+
+        async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+    }
+
     private string Request(string gameId, string token, out string key)
     {
         key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));

@@ -29,6 +29,8 @@ public static class GameChannelsExtensions
 
         // Plain WebSocket upgrades are taken below HTTP where they can be (DirectUpgrade says when); on every
         // endpoint, including those from the URLs setting.
+        // Kestrel's limits from settings (Kestrel:Limits:MaxConcurrentConnections, :KeepAliveTimeout, ...).
+        services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
             endpoint.Use(next => new DirectUpgrade(next, endpoint.ApplicationServices).OnConnectionAsync)));
         services.AddCors();

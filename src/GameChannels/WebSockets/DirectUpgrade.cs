@@ -6,6 +6,7 @@ using System.Text;
 using GameChannels.Core;
 using GameChannels.SignalR;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Platform.Games;
@@ -32,13 +33,18 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
     {
         var input = connection.Transport.Input;
         ReadResult read;
-        try
+        // Kestrel gives a new connection its keep-alive timeout to send a request; so does this first read,
+        // which comes before Kestrel's clock starts, so that a silent connection is still closed in time.
+        using (var silence = new CancellationTokenSource(services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.KeepAliveTimeout))
         {
-            read = await input.ReadAsync();
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            return; // gone before it sent anything
+            try
+            {
+                read = await input.ReadAsync(silence.Token);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                return; // gone, or silent for too long, before it sent anything
+            }
         }
         var buffer = read.Buffer;
         if (!TryParse(buffer, out var request) || !TryAuthorize(request, out var player))
