@@ -15,22 +15,24 @@ internal sealed record Summary(
 
 /// <summary>
 /// GameChannels' garbage collections over the measured time and how long they paused it in all; and, from its
-/// histograms, the bucket that holds the 99th percentile of its own join and resume times (an upper bound: the
-/// histograms keep counts per bucket, not times), to tell the server's share of a resume from the rest.
+/// histograms, the bucket that holds the 99th percentile of its own upgrade, join and resume times (an upper
+/// bound: the histograms keep counts per bucket, not times), to tell the server's share of a resume from the rest.
 /// </summary>
-internal sealed record ServerFigures(double GcPauseMs, long Gen0, long Gen1, long Gen2, long Joins, double? JoinP99AtMostMs, long Resumes, double? ResumeP99AtMostMs)
+internal sealed record ServerFigures(double GcPauseMs, long Gen0, long Gen1, long Gen2, long Joins, double? JoinP99AtMostMs, long Resumes, double? ResumeP99AtMostMs,
+    long Upgrades, double? UpgradeP99AtMostMs)
 {
     public static ServerFigures? Between(ServerMetrics? before, ServerMetrics? after) =>
         before is null || after is null ? null
             : new ServerFigures(Math.Round((after.GcPauseSeconds - before.GcPauseSeconds) * 1000), after.Gen0 - before.Gen0,
                 after.Gen1 - before.Gen1, after.Gen2 - before.Gen2,
                 ServerMetrics.Count(before.Join, after.Join), ServerMetrics.P99AtMostMs(before.Join, after.Join),
-                ServerMetrics.Count(before.Resume, after.Resume), ServerMetrics.P99AtMostMs(before.Resume, after.Resume));
+                ServerMetrics.Count(before.Resume, after.Resume), ServerMetrics.P99AtMostMs(before.Resume, after.Resume),
+                ServerMetrics.Count(before.Upgrade, after.Upgrade), ServerMetrics.P99AtMostMs(before.Upgrade, after.Upgrade));
 }
 
 /// <summary>The parts of GameChannels' /metrics (Prometheus text) the load generator reads.</summary>
 internal sealed record ServerMetrics(double GcPauseSeconds, long Gen0, long Gen1, long Gen2,
-    SortedList<double, long> Join, SortedList<double, long> Resume)
+    SortedList<double, long> Join, SortedList<double, long> Resume, SortedList<double, long> Upgrade)
 {
     public static ServerMetrics Parse(string text)
     {
@@ -54,7 +56,8 @@ internal sealed record ServerMetrics(double GcPauseSeconds, long Gen0, long Gen1
             (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen0\"}"),
             (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen1\"}"),
             (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}"),
-            Buckets("platform_channel_join_duration_seconds"), Buckets("platform_channel_resume_duration_seconds"));
+            Buckets("platform_channel_join_duration_seconds"), Buckets("platform_channel_resume_duration_seconds"),
+            Buckets("platform_channel_upgrade_duration_seconds"));
     }
 
     public static long Count(SortedList<double, long> before, SortedList<double, long> after) =>
@@ -174,7 +177,8 @@ internal static class Report
             if (own.Resumes > 0)
             {
                 line += string.Create(CultureInfo.InvariantCulture,
-                    $", server's own p99: join <= {own.JoinP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
+                    $", server's own p99: upgrade <= {own.UpgradeP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
+                    $"join <= {own.JoinP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms, " +
                     $"resume page <= {own.ResumeP99AtMostMs?.ToString(CultureInfo.InvariantCulture) ?? "over 1000"} ms");
             }
         }

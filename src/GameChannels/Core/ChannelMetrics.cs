@@ -14,6 +14,7 @@ public sealed class ChannelMetrics
     private readonly Histogram<double> _appendSeconds;
     private readonly Histogram<double> _joinSeconds;
     private readonly Histogram<double> _resumeSeconds;
+    private readonly Histogram<double> _upgradeSeconds;
 
     // From half a millisecond to a second: where a round trip to Redis, a lock wait and a GC pause fall.
     private static readonly InstrumentAdvice<double> Buckets = new() { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] };
@@ -33,6 +34,9 @@ public sealed class ChannelMetrics
             "Time for a new connection to join its game (the room loaded if new, the seat checked, presence recorded)", advice: Buckets);
         _resumeSeconds = meter.CreateHistogram("platform.channel.resume.duration", "s",
             "Time to answer one resume request (the game's lock and one page read)", advice: Buckets);
+        _upgradeSeconds = meter.CreateHistogram("platform.channel.upgrade.duration", "s",
+            "Time from a new connection to its answered /ws upgrade, for upgrades taken below HTTP (the client's sending of its request included)",
+            advice: Buckets);
         meter.CreateObservableGauge("platform.channel.games", () => rooms.Value.Count, "{game}", "Games with a connection on this server");
     }
 
@@ -55,4 +59,6 @@ public sealed class ChannelMetrics
     public void Connected(int change) => _connections.Add(change);
 
     public void Upgraded(string via) => _upgrades.Add(1, new KeyValuePair<string, object?>("via", via));
+
+    public void UpgradeAnswered(TimeSpan took) => _upgradeSeconds.Record(took.TotalSeconds);
 }

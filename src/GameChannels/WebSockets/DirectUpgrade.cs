@@ -31,6 +31,8 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
 
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
+        var roomServices = services.GetRequiredService<RoomServices>();
+        var started = roomServices.Time.GetTimestamp();
         var input = connection.Transport.Input;
         ReadResult read;
         // Kestrel gives a new connection its keep-alive timeout to send a request; so does this first read,
@@ -57,6 +59,7 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
         input.AdvanceTo(buffer.GetPosition(request.Length));
 
         await connection.Transport.Output.WriteAsync(SwitchingProtocols(request.Key));
+        roomServices.Metrics.UpgradeAnswered(roomServices.Time.GetElapsedTime(started));
         var options = services.GetRequiredService<IOptions<WebSocketOptions>>().Value;
         using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
         {
@@ -64,7 +67,6 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveTimeout,
         });
-        var roomServices = services.GetRequiredService<RoomServices>();
         roomServices.Metrics.Upgraded("direct");
         await WebSocketChannel.RunAsync(socket, connection.ConnectionId, player, services.GetRequiredService<GameRooms>(), roomServices);
     }
