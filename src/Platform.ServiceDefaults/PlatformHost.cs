@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Platform.ServiceDefaults;
@@ -9,9 +11,13 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public static class PlatformHost
 {
-    public static WebApplicationBuilder CreateWebBuilder(string[] args) =>
-        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory })
+    public static WebApplicationBuilder CreateWebBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory })
             .AddServiceDefaults();
+        builder.Services.AddSingleton(new EarlyConfigurationProblems(KestrelSettings.CheckAndBind(builder.Configuration, builder.Services)));
+        return builder;
+    }
 
     public static HostApplicationBuilder CreateToolBuilder(string[] args) =>
         Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory })

@@ -63,6 +63,7 @@ public class SettingsRefusalTests
     }
 
     [Theory]
+    [InlineData("GameChannels", "PLATFORM_KESTREL__LIMITS__KEEPALIVETIMEOUT", "soon", "Invalid setting Kestrel:Limits:KeepAliveTimeout (env PLATFORM_KESTREL__LIMITS__KEEPALIVETIMEOUT, flag --Kestrel:Limits:KeepAliveTimeout): 'soon' is not a duration such as 00:00:30")]
     [InlineData("GameChannels", "PLATFORM_CHANNELS__SENDQUEUELENGTH", "2", "Invalid setting Channels:SendQueueLength (env PLATFORM_CHANNELS__SENDQUEUELENGTH, flag --Channels:SendQueueLength): must be between 8 and 100000")]
     [InlineData("GameChannels", "PLATFORM_TOKENS__KEYS__k1", "c2hvcnQ=", "Invalid setting Tokens:Keys:k1 (env PLATFORM_TOKENS__KEYS__K1, flag --Tokens:Keys:k1): must be base64 of exactly 32 bytes")]
     [InlineData("Web", "PLATFORM_TOKENS__CURRENTKEYID", "nope", "Invalid setting Tokens:CurrentKeyId (env PLATFORM_TOKENS__CURRENTKEYID, flag --Tokens:CurrentKeyId): names no key in Tokens:Keys")]

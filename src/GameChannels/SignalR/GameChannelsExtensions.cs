@@ -27,8 +27,6 @@ public static class GameChannelsExtensions
         services.AddSingleton<IdleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<IdleSweeper>());
 
-        // Kestrel's limits from settings (Kestrel:Limits:MaxConcurrentConnections, :KeepAliveTimeout, ...).
-        services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         // Plain WebSocket upgrades are taken below HTTP where they can be (DirectUpgrade says when); on every
         // endpoint, including those from the URLs setting.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +7,7 @@ using Platform.ServiceDefaults.Configuration;
 
 namespace Platform.ServiceDefaults.Hosting;
 
-public static partial class ServiceRunner
+public static class ServiceRunner
 {
     /// <summary>Exit code of a service that refused its configuration (systemd shows it in the unit status).</summary>
     public const int BadConfiguration = 2;
@@ -83,7 +82,7 @@ public static partial class ServiceRunner
     /// <summary>Runs the options validation that ValidateOnStart would run, and words what it finds.</summary>
     public static IReadOnlyList<string> FindConfigurationProblems(IServiceProvider services)
     {
-        var early = services.GetService<EarlyConfigurationProblems>()?.Problems ?? [];
+        var early = services.GetServices<EarlyConfigurationProblems>().SelectMany(found => found.Problems);
         return [.. early, .. ValidateOptions(services)];
     }
 
@@ -103,36 +102,13 @@ public static partial class ServiceRunner
             return e.InnerExceptions.SelectMany(inner => inner switch
             {
                 OptionsValidationException v => v.Failures,
-                InvalidOperationException b => [DescribeBindingFailure(services, b)],
+                InvalidOperationException b => [BindingFailures.Describe(services.GetRequiredService<IConfiguration>(), b) ?? throw b],
                 _ => throw e,
             }).ToList();
         }
-        catch (InvalidOperationException e) when (BindingKey().IsMatch(e.Message))
+        catch (InvalidOperationException e) when (BindingFailures.Describe(services.GetRequiredService<IConfiguration>(), e) is { } problem)
         {
-            return [DescribeBindingFailure(services, e)];
+            return [problem];
         }
     }
-
-    private static string DescribeBindingFailure(IServiceProvider services, InvalidOperationException e)
-    {
-        var match = BindingKey().Match(e.Message);
-        if (!match.Success)
-        {
-            throw e;
-        }
-        var key = match.Groups["key"].Value;
-        var value = services.GetRequiredService<IConfiguration>()[key];
-        var expected = match.Groups["type"].Value switch
-        {
-            "Int16" or "Int32" or "Int64" or "UInt16" or "UInt32" or "UInt64" => "a whole number",
-            "Double" or "Single" or "Decimal" => "a number",
-            "Boolean" => "true or false",
-            "TimeSpan" => "a duration such as 00:00:30",
-            var other => "a valid " + other,
-        };
-        return $"{SettingNames.Describe(key)}: '{value}' is not {expected}";
-    }
-
-    [GeneratedRegex("at '(?<key>[^']+)' to type '(?:System\\.)?(?<type>[^']+)'")]
-    private static partial Regex BindingKey();
 }
