@@ -203,11 +203,8 @@ public class DirectUpgradeTests(ChannelServer server) : IClassFixture<ChannelSer
 
     private async Task<(long Direct, long Http)> UpgradesAsync()
     {
-        using var http = new HttpClient { BaseAddress = server.Address };
-        var lines = (await http.GetStringAsync("metrics").DefaultTimeout()).Split('\n');
-        long Count(string via) => lines.Where(l => l.StartsWith($"platform_channel_upgrades_total{{via=\"{via}\"}} ", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
-        return (Count("direct"), Count("http"));
+        var metrics = await ScrapedMetrics.ReadAsync(server.Address);
+        return (metrics.Value("platform_channel_upgrades_total{via=\"direct\"}"), metrics.Value("platform_channel_upgrades_total{via=\"http\"}"));
     }
 
     private sealed record Answered(TcpClient Tcp, NetworkStream Stream, int Status, Dictionary<string, string> Headers) : IAsyncDisposable
