@@ -93,7 +93,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 await Placed(IssueSystem("player.joined", Json(new SeatName(seat, member.Player.Name))), member);
             }
-            // Counted only once Redis has taken it: a join that fails leaves nothing behind.
+            // Counted only once its presence is in Redis: a join that fails leaves nothing behind. (Its messages
+            // need only their place; one that is never logged drops the connection, see Placed.)
             _members.Add(member);
             services.Metrics.Connected(1);
             await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);

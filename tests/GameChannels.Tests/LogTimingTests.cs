@@ -15,12 +15,14 @@ using StackExchange.Redis;
 namespace GameChannels.Tests;
 
 /// <summary>
-/// A resume that races a relay, driven in-process on the real core and Redis, with the log held at the one
-/// moment a real server shows only by chance: a message issued before the resume but logged just after its
-/// page was read, and relayed before the page comes back. The page cannot have it and the connection is not
-/// live yet to be relayed it, so the client must be sent for another page (DESIGN.md: resume, exactly once).
+/// The game core driven in-process on the real Redis, with the log held or failed at moments a real server
+/// shows only by chance. A resume that races a relay: a message issued before the resume but logged just after
+/// its page was read, and relayed before the page comes back. The page cannot have it and the connection is
+/// not live yet to be relayed it, so the client must be sent for another page (DESIGN.md: resume, exactly
+/// once). And a join whose own message is never logged: the join returned at its place in the order, so the
+/// connection is dropped instead, and the client resumes.
 /// </summary>
-public sealed class ResumeRaceTests : IAsyncLifetime
+public sealed class LogTimingTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
     private IHost _host = null!;
@@ -83,8 +85,24 @@ public sealed class ResumeRaceTests : IAsyncLifetime
         var next = await room.SendAsync(a, Send("chat", "after"));
         await Until(() => b.Seqs.Contains(next), "b is relayed the next message");
         Seqs(first.Messages).Concat(rest).Concat(b.Seqs).ShouldBeUnique();
+        a.DropReason.ShouldBeNull();
+        b.DropReason.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task AJoinWhoseMessagesAreNeverLoggedDropsItsConnection()
+    {
+        var game = await TestGames.CreateAsync(_database, 2);
+        var rooms = _host.Services.GetRequiredService<GameRooms>();
+        var log = (HeldGameLog)_host.Services.GetRequiredService<GameLog>();
+        var a = Member(game, 0);
+
+        log.FailAppends = true;
+        // The join returns once player.joined and player.connected have their places, before Redis answers.
+        await rooms.JoinAsync(a);
+        await Until(() => a.DropReason is not null, "the connection is dropped once Redis refuses its messages");
+        a.DropReason.ShouldBe("the game log cannot be reached");
+    }
     /// <summary>Pages from <paramref name="after"/> until the member is live; the numbers read.</summary>
     private static async Task<List<long>> ReadAllAsync(GameRoom room, IMember member, long after)
     {
@@ -138,19 +156,23 @@ public sealed class ResumeRaceTests : IAsyncLifetime
 
         public bool TryDeliver(RawJson envelope)
         {
-            _seqs.Enqueue(ResumeRaceTests.Seqs([envelope]).Single());
+            _seqs.Enqueue(LogTimingTests.Seqs([envelope]).Single());
             return true;
         }
 
         public Task Reconnect(int afterMs) => Task.CompletedTask;
 
-        public void Drop(string reason) => throw new ShouldAssertException($"{connectionId} dropped: {reason}");
+        public string? DropReason { get; private set; }
+
+        public void Drop(string reason) => DropReason ??= reason;
     }
 
-    /// <summary>The real log, with appends held back on request and a step after the next page is read.</summary>
+    /// <summary>The real log, with appends held back or failed on request, and a step after the next page is read.</summary>
     private sealed class HeldGameLog(IConnectionMultiplexer redis) : GameLog(redis)
     {
         private TaskCompletionSource? _held;
+
+        public bool FailAppends { get; set; }
 
         public Func<Task>? AfterNextPage { get; set; }
 
@@ -171,6 +193,10 @@ public sealed class ResumeRaceTests : IAsyncLifetime
             if (_held is { } held)
             {
                 await held.Task;
+            }
+            if (FailAppends)
+            {
+                throw new TimeoutException("the test made the log unreachable");
             }
             return await base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
         }
