@@ -30,7 +30,7 @@ internal sealed partial class Player
 
     private long LastFrom(int sender) => Interlocked.Read(ref _lastFrom[sender]);
 
-    private async Task ReceiveAsync(ClientWebSocket socket, TaskCompletionSource live)
+    private async Task ReceiveAsync(WebSocket socket, TaskCompletionSource live)
     {
         // Small: ten thousand of these live at once, and the generator's pauses would count as latency.
         var buffer = new ArrayBufferWriter<byte>(4096);

@@ -19,7 +19,8 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     private const byte RecordSeparator = 0x1E;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ClientWebSocket _socket = new();
+    // Set by ConnectAsync, before anything else uses it.
+    private WebSocket _socket = null!;
     private TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _liveAt;
     // When the WebSocket upgrade was answered: a resume's time splits there into connecting and paging.
@@ -41,15 +42,13 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
     /// <summary>Connects and asks for the log after the last number seen; <see cref="Live"/> completes with the last page.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        _socket = new ClientWebSocket();
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         _live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _resuming = true;
         _held.Clear();
         using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connecting.CancelAfter(TimeSpan.FromSeconds(30));
-            await _socket.ConnectAsync(address, connecting.Token);
+            _socket = await Upgrade.ConnectAsync(address, connecting.Token);
         }
         _connectedAt = Stopwatch.GetTimestamp();
         if (!plain)
