@@ -19,6 +19,7 @@ internal static class ChurnRun
         var started = Stopwatch.GetTimestamp();
         var until = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         var gameTicks = (long)(options.GameTime.TotalSeconds * Stopwatch.Frequency);
+        var pacer = new Pacer(cancellationToken);
         int live = 0, games = 0;
         long ended = 0, lost = 0, unacknowledged = 0;
 
@@ -32,7 +33,7 @@ internal static class ChurnRun
                 Interlocked.Increment(ref games);
                 Interlocked.Increment(ref live);
                 var stop = Stopwatch.GetTimestamp() + gameTicks;
-                await Task.WhenAll(game.Seats.Select(p => p.SendLoopAsync(options.Rate, options.Size, stop, cancellationToken)));
+                await pacer.SendAsync(game.Seats, options.Rate, options.Size, stop);
                 await Game.DrainAsync([game]);
                 await game.Seats[0].EndAsync(cancellationToken);
                 Interlocked.Add(ref lost, game.Lost());

@@ -59,30 +59,14 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         await SendRecordAsync(ResumeRecord(_lastSeq), cancellationToken);
     }
 
-    /// <summary>Sends messages at <paramref name="rate"/> a second, with jitter, until <paramref name="until"/>.</summary>
-    public async Task SendLoopAsync(double rate, int size, long until, CancellationToken cancellationToken)
+    /// <summary>Set when a send failed (not dropped on purpose): the player has no more turns.</summary>
+    public bool SendFailed { get; private set; }
+
+    /// <summary>Readies the messages' padding and buffer for messages of <paramref name="size"/> bytes.</summary>
+    public void PrepareSending(int size)
     {
-        var interval = TimeSpan.FromSeconds(1 / rate);
         _padding = new string('x', Math.Max(0, size - 60));
         _record = new byte[_padding.Length + 256];
-        await Task.Delay(interval * Random.Shared.NextDouble(), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
-        {
-            if (!await SendNextAsync(cancellationToken))
-            {
-                return;
-            }
-            var pause = interval * (0.5 + Random.Shared.NextDouble());
-            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
-            if (pause >= left)
-            {
-                // The next turn falls after the end: wait out the window, so that deliveries per second are
-                // counted over the time asked for, not up to one and a half intervals more.
-                await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                return;
-            }
-            await Task.Delay(pause, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
     }
 
     /// <summary>
@@ -163,8 +147,8 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         _socket.Dispose();
     }
 
-    /// <summary>Numbers and sends the next message; false if the connection failed (not dropped on purpose).</summary>
-    private async Task<bool> SendNextAsync(CancellationToken cancellationToken)
+    /// <summary>Numbers and sends the next message, at one of its turns (<see cref="Pacer"/>).</summary>
+    public async Task SendNextAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -172,23 +156,22 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return;
         }
         try
         {
-            if (!_sending)
+            if (!_sending || SendFailed)
             {
-                return true; // dropped: this turn is skipped
+                return; // dropped: this turn is skipped
             }
             var n = ++_sentCount;
             stats.CountSent();
             await _socket.SendAsync(MessageRecord(n), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
+            SendFailed = true;
             stats.CountError();
-            return false;
         }
         finally
         {

@@ -43,7 +43,7 @@ internal static class SteadyRun
         // state the run reports.
         var warmupTicks = (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
         var until = Stopwatch.GetTimestamp() + warmupTicks + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
-        var sending = Task.WhenAll(players.Select(p => p.SendLoopAsync(options.Rate, options.Size, until, cancellationToken)));
+        var sending = new Pacer(cancellationToken).SendAsync(players, options.Rate, options.Size, until);
         await Task.Delay(options.Warmup, cancellationToken);
 
         var window = await Window.OpenAsync(options, web);
