@@ -13,6 +13,11 @@ if (options.Merge.Length > 0)
 {
     return await Merge.RunAsync(options);
 }
+// Every wait of a run ends by itself: one that outlives its sending time by ten minutes (a server that stopped
+// reading, so that a send never completes) is stopped and said to be so, not left hanging. Setting up 18,000
+// connections takes about 30 s here.
+var limit = options.Warmup + options.Duration + TimeSpan.FromMinutes(10);
+cancel.CancelAfter(limit);
 try
 {
     return options.GameTime > TimeSpan.Zero
@@ -22,5 +27,10 @@ try
 catch (ServerGoneException e)
 {
     await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync($"error: the run was stopped: interrupted, or not done within {limit.TotalSeconds:0} s");
     return 2;
 }
