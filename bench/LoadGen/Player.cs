@@ -59,8 +59,10 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         await SendRecordAsync(ResumeRecord(_lastSeq), cancellationToken);
     }
 
+    private volatile bool _sendFailed;
+
     /// <summary>Set when a send failed (not dropped on purpose): the player has no more turns.</summary>
-    public bool SendFailed { get; private set; }
+    public bool SendFailed => _sendFailed;
 
     /// <summary>Readies the messages' padding and buffer for messages of <paramref name="size"/> bytes.</summary>
     public void PrepareSending(int size)
@@ -170,7 +172,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            SendFailed = true;
+            _sendFailed = true;
             stats.CountError();
         }
         finally

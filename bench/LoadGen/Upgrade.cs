@@ -29,10 +29,12 @@ internal static class Upgrade
             await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cancellationToken);
             var answer = await ReadAnswerAsync(socket, cancellationToken);
             var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-            if (!answer.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal) ||
-                !answer.Contains($"\r\nSec-WebSocket-Accept: {accept}\r\n", StringComparison.OrdinalIgnoreCase))
+            var lines = answer.Split("\r\n");
+            if (!lines[0].StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal) ||
+                !lines.Any(line => line.StartsWith("Sec-WebSocket-Accept:", StringComparison.OrdinalIgnoreCase) &&
+                    line["Sec-WebSocket-Accept:".Length..].Trim() == accept))
             {
-                throw new WebSocketException($"the server refused the upgrade: {answer.Split("\r\n")[0]}");
+                throw new WebSocketException($"the server refused the upgrade: {lines[0]}");
             }
             return WebSocket.CreateFromStream(new NetworkStream(socket, ownsSocket: true),
                 new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
