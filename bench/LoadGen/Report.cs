@@ -168,7 +168,7 @@ internal static class Report
         {
             var server = s.Processes[0];
             line += string.Create(CultureInfo.InvariantCulture,
-                $", {server.Name} {server.PeakRssKbPerConnection} KB/connection at peak ({server.GrownKbPerConnection} KB grown)");
+                $", {server.Name} {server.PeakRssKbPerConnection} KB/connection at peak, {server.RssKbPerConnection} at the end of sending ({server.GrownKbPerConnection} KB grown)");
         }
         if (s.Server is { } own)
         {
