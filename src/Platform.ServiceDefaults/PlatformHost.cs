@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Configuration;
 
 namespace Platform.ServiceDefaults;
 

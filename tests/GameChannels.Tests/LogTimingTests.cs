@@ -48,26 +48,28 @@ public sealed class LogTimingTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
+    private GameRooms Rooms => _host.Services.GetRequiredService<GameRooms>();
+
+    private HeldGameLog Log => (HeldGameLog)_host.Services.GetRequiredService<GameLog>();
+
     [Fact]
     public async Task AMessageRelayedWhileAPageIsReadSendsTheClientForAnotherPageAndIsNeitherLostNorRepeated()
     {
         var game = await TestGames.CreateAsync(_database, 2);
-        var rooms = _host.Services.GetRequiredService<GameRooms>();
-        var log = (HeldGameLog)_host.Services.GetRequiredService<GameLog>();
         var a = Member(game, 0);
         var b = Member(game, 1);
 
-        var room = await rooms.JoinAsync(a);
+        var room = await Rooms.JoinAsync(a);
         await ReadAllAsync(room, a, 0);
-        await rooms.JoinAsync(b);
+        await Rooms.JoinAsync(b);
         await Until(() => a.Seqs.Count >= 1, "a sees b connect");
 
         // A's message takes its place in the order, then waits on its way to Redis.
-        var release = log.HoldAppends();
+        var release = Log.HoldAppends();
         var relayed = await room.BeginSendAsync(a, Send("chat", "while b resumes"));
         relayed.IsCompleted.ShouldBeFalse();
         // B's page is read without it; before the page returns, the message is logged and relayed.
-        log.AfterNextPage = async () =>
+        Log.AfterNextPage = async () =>
         {
             release();
             await relayed;
@@ -93,16 +95,15 @@ public sealed class LogTimingTests : IAsyncLifetime
     public async Task AJoinWhoseMessagesAreNeverLoggedDropsItsConnection()
     {
         var game = await TestGames.CreateAsync(_database, 2);
-        var rooms = _host.Services.GetRequiredService<GameRooms>();
-        var log = (HeldGameLog)_host.Services.GetRequiredService<GameLog>();
         var a = Member(game, 0);
 
-        log.FailAppends = true;
+        Log.FailAppends = true;
         // The join returns once player.joined and player.connected have their places, before Redis answers.
-        await rooms.JoinAsync(a);
+        await Rooms.JoinAsync(a);
         await Until(() => a.DropReason is not null, "the connection is dropped once Redis refuses its messages");
         a.DropReason.ShouldBe("the game log cannot be reached");
     }
+
     /// <summary>Pages from <paramref name="after"/> until the member is live; the numbers read.</summary>
     private static async Task<List<long>> ReadAllAsync(GameRoom room, IMember member, long after)
     {
