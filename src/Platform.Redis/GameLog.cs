@@ -23,12 +23,15 @@ public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
 /// exists. If the log is ever lost, the next append starts a new epoch, which clients see.
 /// </summary>
 /// <remarks>
-/// Appends from every game on the server travel together: whatever is waiting when the previous call returns
-/// goes to Redis as one script call, in the order the appends were asked for. One round trip and one script
-/// call then serve many messages, which is where the time went when each message had its own
-/// (docs/benchmark.md). The first append after a quiet spell starts the sending loop on the thread pool rather
-/// than on its own thread, so that the thread reading a burst of sockets finishes the burst and its appends
-/// share the call; there is no timer, so batching adds no wait beyond that hop.
+/// Appends from every game on the server travel together: whatever is waiting goes to Redis as one script call,
+/// in the order the appends were asked for. One round trip and one script call then serve many messages, which
+/// is where the time went when each message had its own (docs/benchmark.md). Up to <see cref="MaxInFlight"/>
+/// calls are on their way at once, on the one connection, so Redis runs them in the order they were sent; a
+/// reply that comes back late (its continuation waiting its turn on a busy thread pool) holds up no other
+/// call, and appends queue up only once every call is out. The first append after a quiet spell starts the
+/// sending loop on the thread pool rather than on its own thread, so that the thread reading a burst of
+/// sockets finishes the burst and its appends share the call; there is no timer, so batching adds no wait
+/// beyond that hop.
 /// <para>
 /// <see cref="AppendAsync"/> and <see cref="PageAsync"/> are virtual for one reason: a test stands between a
 /// game and Redis to hold an append back while a page is read, an order a real server shows only by chance.
@@ -69,7 +72,15 @@ public class GameLog(IConnectionMultiplexer redis)
         return out
         """;
 
+    /// <summary>
+    /// Script calls on their way to Redis at once. With one, a server that fell behind (at start, before the
+    /// JIT had optimised it) queued tens of thousands of appends behind calls whose replies waited their turn
+    /// on the thread pool, and took seconds to catch up (docs/benchmark.md).
+    /// </summary>
+    public const int MaxInFlight = 4;
+
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
     private List<PendingAppend> _waiting = [];
     private bool _sending;
 
@@ -98,17 +109,23 @@ public class GameLog(IConnectionMultiplexer redis)
         return append.Result.Task;
     }
 
-    /// <summary>Sends what is waiting, one script call at a time, until nothing is.</summary>
+    /// <summary>
+    /// Sends what is waiting, a script call at a time and up to <see cref="MaxInFlight"/> calls at once, until
+    /// nothing is. Only one loop runs (<see cref="_sending"/>), and each call is handed to the connection before
+    /// the next batch is taken, so calls reach Redis in the order of their appends.
+    /// </summary>
     private async Task SendWaitingAsync()
     {
         while (true)
         {
+            await _inFlight.WaitAsync();
             List<PendingAppend> batch;
             lock (_lock)
             {
                 if (_waiting.Count == 0)
                 {
                     _sending = false;
+                    _inFlight.Release();
                     return;
                 }
                 if (_waiting.Count <= MaxBatch)
@@ -122,13 +139,15 @@ public class GameLog(IConnectionMultiplexer redis)
                     _waiting.RemoveRange(0, MaxBatch);
                 }
             }
-            await SendAsync(batch);
+            _ = SendAsync(batch);
         }
     }
 
     /// <summary>
-    /// One script call for the batch. Whatever goes wrong fails every append of the batch, never the loop: an
-    /// exception escaping here would leave <see cref="_sending"/> set and every later append waiting forever.
+    /// One script call for the batch, handed to the connection before the first await; its place among the
+    /// calls in flight is freed once Redis has answered. Whatever goes wrong fails every append of the batch,
+    /// never the loop: an exception escaping here would leave <see cref="_sending"/> set and every later append
+    /// waiting forever.
     /// </summary>
     private async Task SendAsync(List<PendingAppend> batch)
     {
@@ -163,6 +182,10 @@ public class GameLog(IConnectionMultiplexer redis)
             {
                 append.Result.TrySetException(e);
             }
+        }
+        finally
+        {
+            _inFlight.Release();
         }
     }
 

@@ -37,6 +37,24 @@ public sealed class GameLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendsAreNumberedInTheOrderTheyWereAskedForWithSeveralCallsInFlight()
+    {
+        // Enough for every call in flight to carry a full batch, and more waiting behind them.
+        var count = GameLog.MaxBatch * (GameLog.MaxInFlight + 2) + 7;
+        var games = new[] { GameIds.New(), GameIds.New() };
+
+        var appends = Enumerable.Range(0, count).Select(i => _log.AppendAsync(games[i % 2], null, Tail($"{i}"), "1", null, 0)).ToList();
+        var results = await Task.WhenAll(appends).DefaultTimeout();
+
+        for (var i = 0; i < count; i++)
+        {
+            results[i].Seq.ShouldBe(i / 2 + 1, $"append {i}");
+        }
+        var (first, _) = await _log.ReadAsync(games[0], 0, 3, null);
+        first.Select(m => m.Tail.Contains("\"text\":\"4\"")).ShouldBe([false, false, true]);
+    }
+
+    [Fact]
     public async Task AClientIdIsAppendedOnceWhateverHappens()
     {
         var game = GameIds.New();
