@@ -23,21 +23,15 @@ public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
 /// exists. If the log is ever lost, the next append starts a new epoch, which clients see.
 /// </summary>
 /// <remarks>
-/// Appends from every game on the server travel together: whatever is waiting goes to Redis as one script call,
-/// in the order the appends were asked for. One round trip and one script call then serve many messages, which
-/// is where the time went when each message had its own (docs/benchmark.md). Up to <see cref="MaxInFlight"/>
-/// calls are on their way at once, on the one connection, so Redis runs them in the order they were sent; a
-/// reply that comes back late (its continuation waiting its turn on a busy thread pool) holds up no other
-/// call, and appends queue up only once every call is out. The first append after a quiet spell starts the
-/// sending loop on the thread pool rather than on its own thread, so that the thread reading a burst of
-/// sockets finishes the burst and its appends share the call; there is no timer, so batching adds no wait
-/// beyond that hop.
+/// Appends from every game on the server travel together (<see cref="OrderedBatches{T}"/>): whatever is waiting
+/// goes to Redis as one script call, in the order the appends were asked for, with up to
+/// <see cref="MaxInFlight"/> calls on their way at once.
 /// <para>
 /// <see cref="AppendAsync"/> and <see cref="PageAsync"/> are virtual for one reason: a test stands between a
 /// game and Redis to hold an append back while a page is read, an order a real server shows only by chance.
 /// </para>
 /// </remarks>
-public class GameLog(IConnectionMultiplexer redis)
+public class GameLog
 {
     /// <summary>The most appends in one script call: Redis runs nothing else while a script runs.</summary>
     public const int MaxBatch = 256;
@@ -79,12 +73,16 @@ public class GameLog(IConnectionMultiplexer redis)
     /// </summary>
     public const int MaxInFlight = 4;
 
-    private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
-    private List<PendingAppend> _waiting = [];
-    private bool _sending;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly OrderedBatches<PendingAppend> _appends;
 
-    private IDatabase Db => redis.GetDatabase();
+    public GameLog(IConnectionMultiplexer redis)
+    {
+        _redis = redis;
+        _appends = new OrderedBatches<PendingAppend>(SendAsync, MaxBatch, MaxInFlight);
+    }
+
+    private IDatabase Db => _redis.GetDatabase();
 
     /// <summary>
     /// Appends one message. Appends complete in the order they were asked for; the caller keeps one game's
@@ -95,59 +93,13 @@ public class GameLog(IConnectionMultiplexer redis)
     public virtual Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
     {
         var append = new PendingAppend(gameId, clientIdKey, tail, from, to, nowMs, markLive);
-        bool start;
-        lock (_lock)
-        {
-            _waiting.Add(append);
-            start = !_sending;
-            _sending = true;
-        }
-        if (start)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static log => _ = log.SendWaitingAsync(), this, preferLocal: false);
-        }
+        _appends.Add(append);
         return append.Result.Task;
     }
 
     /// <summary>
-    /// Sends what is waiting, a script call at a time and up to <see cref="MaxInFlight"/> calls at once, until
-    /// nothing is. Only one loop runs (<see cref="_sending"/>), and each call is handed to the connection before
-    /// the next batch is taken, so calls reach Redis in the order of their appends.
-    /// </summary>
-    private async Task SendWaitingAsync()
-    {
-        while (true)
-        {
-            await _inFlight.WaitAsync();
-            List<PendingAppend> batch;
-            lock (_lock)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _sending = false;
-                    _inFlight.Release();
-                    return;
-                }
-                if (_waiting.Count <= MaxBatch)
-                {
-                    batch = _waiting;
-                    _waiting = [];
-                }
-                else
-                {
-                    batch = _waiting.GetRange(0, MaxBatch);
-                    _waiting.RemoveRange(0, MaxBatch);
-                }
-            }
-            _ = SendAsync(batch);
-        }
-    }
-
-    /// <summary>
-    /// One script call for the batch, handed to the connection before the first await; its place among the
-    /// calls in flight is freed once Redis has answered. Whatever goes wrong fails every append of the batch,
-    /// never the loop: an exception escaping here would leave <see cref="_sending"/> set and every later append
-    /// waiting forever.
+    /// One script call for the batch, handed to the connection before the first await. Whatever goes wrong
+    /// fails every append of the batch and nothing else.
     /// </summary>
     private async Task SendAsync(List<PendingAppend> batch)
     {
@@ -182,10 +134,6 @@ public class GameLog(IConnectionMultiplexer redis)
             {
                 append.Result.TrySetException(e);
             }
-        }
-        finally
-        {
-            _inFlight.Release();
         }
     }
 

@@ -5,22 +5,9 @@ using StackExchange.Redis;
 namespace Platform.Redis.Tests;
 
 /// <summary>The log's numbering against a real Redis, from many writers at once.</summary>
-public sealed class GameLogTests : IAsyncLifetime
+public sealed class GameLogTests : RedisTests
 {
-    private ConnectionMultiplexer _redis = null!;
-    private GameLog _log = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
-        _log = new GameLog(_redis);
-    }
-
-    public Task DisposeAsync()
-    {
-        _redis.Dispose();
-        return Task.CompletedTask;
-    }
+    private GameLog Log => field ??= new GameLog(Redis);
 
     private static string Tail(string text) =>
         Envelopes.Tail(1, "chat", System.Text.Json.JsonSerializer.SerializeToElement(new { text }), 0, null, null);
@@ -30,10 +17,10 @@ public sealed class GameLogTests : IAsyncLifetime
     {
         var game = GameIds.New();
 
-        var numbers = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => _log.AppendAsync(game, $"1:{i}", Tail($"{i}"), "1", null, 0))).DefaultTimeout();
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Log.AppendAsync(game, $"1:{i}", Tail($"{i}"), "1", null, 0))).DefaultTimeout();
 
         numbers.Select(n => n.Seq).Order().ShouldBe(Enumerable.Range(1, 500).Select(i => (long)i));
-        (await _log.StateAsync(game)).LatestSeq.ShouldBe(500);
+        (await Log.StateAsync(game)).LatestSeq.ShouldBe(500);
     }
 
     [Fact]
@@ -43,14 +30,14 @@ public sealed class GameLogTests : IAsyncLifetime
         var count = GameLog.MaxBatch * (GameLog.MaxInFlight + 2) + 7;
         var games = new[] { GameIds.New(), GameIds.New() };
 
-        var appends = Enumerable.Range(0, count).Select(i => _log.AppendAsync(games[i % 2], null, Tail($"{i}"), "1", null, 0)).ToList();
+        var appends = Enumerable.Range(0, count).Select(i => Log.AppendAsync(games[i % 2], null, Tail($"{i}"), "1", null, 0)).ToList();
         var results = await Task.WhenAll(appends).DefaultTimeout();
 
         for (var i = 0; i < count; i++)
         {
             results[i].Seq.ShouldBe(i / 2 + 1, $"append {i}");
         }
-        var (first, _) = await _log.ReadAsync(games[0], 0, 3, null);
+        var (first, _) = await Log.ReadAsync(games[0], 0, 3, null);
         first.Select(m => m.Tail.Contains("\"text\":\"4\"")).ShouldBe([false, false, true]);
     }
 
@@ -58,11 +45,11 @@ public sealed class GameLogTests : IAsyncLifetime
     public async Task AClientIdIsAppendedOnceWhateverHappens()
     {
         var game = GameIds.New();
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _log.AppendAsync(game, "2:same", Tail("x"), "2", null, 0))).DefaultTimeout();
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Log.AppendAsync(game, "2:same", Tail("x"), "2", null, 0))).DefaultTimeout();
 
         results.Select(r => r.Seq).Distinct().ShouldHaveSingleItem().ShouldBe(1);
         results.Count(r => !r.Duplicate).ShouldBe(1);
-        (await _log.ReadAsync(game, 0, 100, null)).Messages.Count.ShouldBe(1);
+        (await Log.ReadAsync(game, 0, 100, null)).Messages.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -71,19 +58,19 @@ public sealed class GameLogTests : IAsyncLifetime
         var game = GameIds.New();
         for (var i = 1; i <= 30; i++)
         {
-            await _log.AppendAsync(game, null, Tail($"{i}"), "1", i % 3 == 0 ? 2 : null, 0);
+            await Log.AppendAsync(game, null, Tail($"{i}"), "1", i % 3 == 0 ? 2 : null, 0);
         }
 
-        var (forSeat3, more) = await _log.ReadAsync(game, 0, 15, seat: 3);
+        var (forSeat3, more) = await Log.ReadAsync(game, 0, 15, seat: 3);
         forSeat3.Count.ShouldBe(15);
         more.ShouldBeTrue();
         forSeat3.ShouldAllBe(m => m.To == null);
         forSeat3.Select(m => m.Seq).ShouldBeInOrder(SortDirection.Ascending);
-        var (rest, done) = await _log.ReadAsync(game, forSeat3[^1].Seq, 100, seat: 3);
+        var (rest, done) = await Log.ReadAsync(game, forSeat3[^1].Seq, 100, seat: 3);
         done.ShouldBeFalse();
         forSeat3.Concat(rest).Count().ShouldBe(20);
-        (await _log.ReadAsync(game, 0, 100, seat: 2)).Messages.Count.ShouldBe(30);
-        (await _log.ReadAsync(game, 29, 100, seat: 1)).Messages.ShouldHaveSingleItem().Envelope.ToString().ShouldStartWith("{\"seq\":30,\"from\":1,");
+        (await Log.ReadAsync(game, 0, 100, seat: 2)).Messages.Count.ShouldBe(30);
+        (await Log.ReadAsync(game, 29, 100, seat: 1)).Messages.ShouldHaveSingleItem().Envelope.ToString().ShouldStartWith("{\"seq\":30,\"from\":1,");
     }
 
     [Fact]
@@ -107,34 +94,34 @@ public sealed class GameLogTests : IAsyncLifetime
     public async Task APageComesWithTheStateInOneRead()
     {
         var game = GameIds.New();
-        var (empty, none, noMore) = await _log.PageAsync(game, 0, 10, seat: 1);
+        var (empty, none, noMore) = await Log.PageAsync(game, 0, 10, seat: 1);
         empty.LatestSeq.ShouldBe(0);
         none.ShouldBeEmpty();
         noMore.ShouldBeFalse();
         for (var i = 1; i <= 12; i++)
         {
-            await _log.AppendAsync(game, null, Tail($"{i}"), "1", i == 2 ? 2 : null, 0);
+            await Log.AppendAsync(game, null, Tail($"{i}"), "1", i == 2 ? 2 : null, 0);
         }
-        await _log.SetStatusAsync(game, "ended");
+        await Log.SetStatusAsync(game, "ended");
 
-        var (state, page, more) = await _log.PageAsync(game, 0, 10, seat: 3);
+        var (state, page, more) = await Log.PageAsync(game, 0, 10, seat: 3);
         state.ShouldBe(new GameLogState(12, empty.Epoch, "ended"), "the epoch a reader saw first is the log's");
         page.Select(m => m.Seq).ShouldBe([1, 3, 4, 5, 6, 7, 8, 9, 10, 11], "seat 2's direct message skipped, the page still full");
         more.ShouldBeTrue();
-        (await _log.PageAsync(game, 11, 10, seat: 3)).Messages.ShouldHaveSingleItem().Seq.ShouldBe(12);
+        (await Log.PageAsync(game, 11, 10, seat: 3)).Messages.ShouldHaveSingleItem().Seq.ShouldBe(12);
     }
 
     [Fact]
     public async Task TheEpochStaysUntilTheLogIsLost()
     {
         var game = GameIds.New();
-        var before = (await _log.StateAsync(game)).Epoch;
-        await _log.AppendAsync(game, null, Tail("a"), "1", null, 0);
-        (await _log.StateAsync(game)).Epoch.ShouldBe(before);
+        var before = (await Log.StateAsync(game)).Epoch;
+        await Log.AppendAsync(game, null, Tail("a"), "1", null, 0);
+        (await Log.StateAsync(game)).Epoch.ShouldBe(before);
 
-        await _redis.GetDatabase().KeyDeleteAsync([RedisKeys.GameMeta(game), RedisKeys.GameLog(game)]);
+        await Redis.GetDatabase().KeyDeleteAsync([RedisKeys.GameMeta(game), RedisKeys.GameLog(game)]);
 
-        (await _log.AppendAsync(game, null, Tail("b"), "1", null, 0)).Seq.ShouldBe(1);
-        (await _log.StateAsync(game)).Epoch.ShouldNotBe(before);
+        (await Log.AppendAsync(game, null, Tail("b"), "1", null, 0)).Seq.ShouldBe(1);
+        (await Log.StateAsync(game)).Epoch.ShouldNotBe(before);
     }
 }
