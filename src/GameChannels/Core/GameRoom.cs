@@ -113,6 +113,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
 
     public async Task LeaveAsync(IMember member, string reason)
     {
+        Task presence;
         await _gate.WaitAsync();
         try
         {
@@ -125,7 +126,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 _live.RemoveAll(live => live.Member == member);
             }
             services.Metrics.Connected(-1);
-            await services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
+            // Asked for under the lock, so it reaches Redis before a later join's (GamePresence keeps the order),
+            // and waited for after it: when many players drop at once, the answer waits its turn on a busy thread
+            // pool, and the game's next join or resume would wait with it (docs/benchmark.md).
+            presence = services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
             var disconnected = IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
             if (_members.Count == 0)
             {
@@ -145,6 +149,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             _gate.Release();
         }
+        await presence;
     }
 
     /// <summary>Appends a player's message and relays it; a resend of the same client id returns the first number.</summary>
