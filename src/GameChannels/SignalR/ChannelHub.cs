@@ -36,11 +36,18 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
     {
         if (Context.Items.TryGetValue(MemberKey, out var item) && item is SignalRMember member)
         {
-            if (Context.Items.TryGetValue(RoomKey, out var room) && room is GameRoom gameRoom)
+            try
             {
-                await gameRoom.LeaveAsync(member, member.DropReason ?? (exception is null ? "closed" : "connection lost"));
+                if (Context.Items.TryGetValue(RoomKey, out var room) && room is GameRoom gameRoom)
+                {
+                    await gameRoom.LeaveAsync(member, member.DropReason ?? (exception is null ? "closed" : "connection lost"));
+                }
             }
-            await member.DisposeAsync();
+            finally
+            {
+                // Even when the leave could not reach Redis: the writer would otherwise wait on its queue for good.
+                await member.DisposeAsync();
+            }
         }
     }
 

@@ -69,8 +69,15 @@ internal static class WebSocketChannel
         }
         finally
         {
-            await room.LeaveAsync(member, member.DropReason ?? (closedByClient ? "closed" : "connection lost"));
-            await member.DisposeAsync();
+            try
+            {
+                await room.LeaveAsync(member, member.DropReason ?? (closedByClient ? "closed" : "connection lost"));
+            }
+            finally
+            {
+                // Even when the leave could not reach Redis: the writer would otherwise wait on its queue for good.
+                await member.DisposeAsync();
+            }
         }
     }
 
