@@ -24,8 +24,9 @@ try
         ? await ChurnRun.RunAsync(options, cancel.Token)
         : await SteadyRun.RunAsync(options, cancel.Token);
 }
-catch (ServerGoneException e)
+catch (Exception e) when (e is ServerGoneException or System.Net.WebSockets.WebSocketException or HttpRequestException)
 {
+    // A server that is not there or refuses a player (setting up, or a resume's reconnect): one line, no trace.
     await Console.Error.WriteLineAsync($"error: {e.Message}");
     return 2;
 }
