@@ -96,13 +96,13 @@ wait_until() {
   done
 }
 
-start_redis() { # DIR PORT
+start_redis() { # DIR PORT [REDIS-SERVER OPTIONS...]
   local dir=$1 port=$2
   mkdir -p "$dir"
   # AOF on and noeviction, as on a host: a full Redis refuses writes rather than dropping a game's log.
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --maxmemory-policy noeviction --save '' --daemonize yes --pidfile "$dir/redis.pid" \
-    --logfile "$dir/redis.log" || die "redis-server did not start (see $dir/redis.log)"
+    --logfile "$dir/redis.log" "${@:3}" || die "redis-server did not start (see $dir/redis.log)"
   STOP_COMMANDS+=("stop_redis $dir $port")
   wait_until 20 "Redis on port $port" bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $port ping)\" = PONG ]" || exit 1
 }
