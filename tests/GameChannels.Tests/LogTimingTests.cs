@@ -55,13 +55,7 @@ public sealed class LogTimingTests : IAsyncLifetime
     [Fact]
     public async Task AMessageRelayedWhileAPageIsReadSendsTheClientForAnotherPageAndIsNeitherLostNorRepeated()
     {
-        var game = await TestGames.CreateAsync(_database, 2);
-        var a = Member(game, 0);
-        var b = Member(game, 1);
-
-        var room = await Rooms.JoinAsync(a);
-        await ReadAllAsync(room, a, 0);
-        await Rooms.JoinAsync(b);
+        var (_, room, a, b) = await TwoPlayersAsync();
         await Until(() => a.Seqs.Count >= 1, "a sees b connect");
 
         // A's message takes its place in the order, then waits on its way to Redis.
@@ -102,6 +96,36 @@ public sealed class LogTimingTests : IAsyncLifetime
         await Rooms.JoinAsync(a);
         await Until(() => a.DropReason is not null, "the connection is dropped once Redis refuses its messages");
         a.DropReason.ShouldBe("the game log cannot be reached");
+    }
+
+    [Fact]
+    public async Task AnAppendWhoseAnswerIsLostSendsTheLiveConnectionsToResumeAndTheyMissNothing()
+    {
+        var (game, room, a, b) = await TwoPlayersAsync();
+        var seen = await ReadAllAsync(room, b, 0);
+
+        // Redis logs the message, but its answer never arrives (a timeout): the room cannot tell whether it is in
+        // the log, so it must not go on relaying past it as if it were not.
+        Log.LoseAnswers = true;
+        await Should.ThrowAsync<TimeoutException>(room.SendAsync(a, Send("chat", "logged, answer lost")));
+        Log.LoseAnswers = false;
+
+        b.DropReason.ShouldBe("the game log cannot be reached");
+        a.DropReason.ShouldBe("the game log cannot be reached");
+        var resumed = await ReadAllAsync(room, b, seen.Concat(b.Seqs).Max());
+        (await Log.ReadAsync(game.GameId, 0, 100, null)).Messages.Select(m => m.Seq).ShouldBeSubsetOf(seen.Concat(b.Seqs).Concat(resumed));
+    }
+
+    /// <summary>A game of two: a joined and live, b joined.</summary>
+    private async Task<(TestGame Game, GameRoom Room, TestMember A, TestMember B)> TwoPlayersAsync()
+    {
+        var game = await TestGames.CreateAsync(_database, 2);
+        var a = Member(game, 0);
+        var b = Member(game, 1);
+        var room = await Rooms.JoinAsync(a);
+        await ReadAllAsync(room, a, 0);
+        await Rooms.JoinAsync(b);
+        return (game, room, a, b);
     }
 
     /// <summary>Pages from <paramref name="after"/> until the member is live; the numbers read.</summary>
@@ -168,12 +192,15 @@ public sealed class LogTimingTests : IAsyncLifetime
         public void Drop(string reason) => DropReason ??= reason;
     }
 
-    /// <summary>The real log, with appends held back or failed on request, and a step after the next page is read.</summary>
+    /// <summary>The real log, with appends held back, failed or their answers lost on request, and a step after the next page is read.</summary>
     private sealed class HeldGameLog(IConnectionMultiplexer redis) : GameLog(redis)
     {
         private TaskCompletionSource? _held;
 
         public bool FailAppends { get; set; }
+
+        /// <summary>Appends are logged, then fail as if Redis's answer had timed out.</summary>
+        public bool LoseAnswers { get; set; }
 
         public Func<Task>? AfterNextPage { get; set; }
 
@@ -199,7 +226,8 @@ public sealed class LogTimingTests : IAsyncLifetime
             {
                 throw new TimeoutException("the test made the log unreachable");
             }
-            return await base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+            var appended = await base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+            return LoseAnswers ? throw new TimeoutException("the test lost Redis's answer") : appended;
         }
 
         public override async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)

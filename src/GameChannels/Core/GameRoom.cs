@@ -398,6 +398,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 if (!append.IsCompletedSuccessfully)
                 {
                     relay.Done.TrySetException(append.Exception?.InnerExceptions ?? [new TaskCanceledException()]);
+                    // Redis may have logged it all the same (its answer timed out, the connection broke): relayed
+                    // past it, the live connections would never see it, and a retry finds it logged and relays
+                    // nothing. They resume from their last number instead, and read the log as it is.
+                    DropLive("the game log cannot be reached");
                     continue;
                 }
                 relay.Done.TrySetResult(Relay(relay, append.Result));
@@ -478,13 +482,19 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     /// </summary>
     private void ResetAfterLostLog()
     {
-        foreach (var (member, _) in _live)
-        {
-            member.Drop("log reset");
-        }
-        _live.Clear();
+        DropLive("log reset");
         _ended = false;
         _rules = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
+    }
+
+    /// <summary>Drops every live connection (under the relay lock): each resumes from its last number.</summary>
+    private void DropLive(string reason)
+    {
+        foreach (var (member, _) in _live)
+        {
+            member.Drop(reason);
+        }
+        _live.Clear();
     }
 
     private void Observe(long seq, string tail)
