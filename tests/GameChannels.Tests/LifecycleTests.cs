@@ -164,9 +164,9 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
     public async Task AtStartTheServerForgetsConnectionsAPreviousProcessLeftBehind()
     {
         // A database of its own: this clears every game's presence in the database it is given.
-        var database = Random.Shared.Next(1, 16);
-        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
-        var db = redis.GetDatabase(database);
+        var ownRedis = await TestServers.OwnRedisAsync();
+        using var redis = await ConnectionMultiplexer.ConnectAsync(ownRedis).DefaultTimeout();
+        var db = redis.GetDatabase();
         var stale = Enumerable.Range(0, 2500).Select(i => RedisKeys.GameOnline($"S{i:D5}")).ToArray();
         foreach (var key in stale)
         {
@@ -174,7 +174,7 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         }
 
         await using var channels = ServiceProcess.StartWithServers("GameChannels", server.Database,
-            new() { ["PLATFORM_REDIS__CONFIGURATION"] = $"{TestServers.Redis},defaultDatabase={database}" });
+            new() { ["PLATFORM_REDIS__CONFIGURATION"] = ownRedis });
         await channels.WaitUntilReadyAsync();
 
         (await db.KeyExistsAsync(stale[0])).ShouldBeFalse();

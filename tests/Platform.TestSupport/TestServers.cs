@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Platform.TestSupport;
 
 /// <summary>
@@ -7,6 +9,25 @@ namespace Platform.TestSupport;
 public static class TestServers
 {
     public static string Redis => Required("PLATFORM_TEST_REDIS");
+
+    /// <summary>
+    /// The Redis configuration of a database no other test of this run is given (database 0 stays shared), for
+    /// tests that start a channel server (it clears every game's presence in its database as it starts) or that
+    /// read presence while others may. Redis itself counts them out, so test assemblies running side by side
+    /// never share one; ./test starts Redis with enough databases for every fixture of a run.
+    /// </summary>
+    public static async Task<string> OwnRedisAsync()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
+        var db = redis.GetDatabase(0);
+        var databases = (long)((RedisResult[])(await db.ExecuteAsync("CONFIG", "GET", "databases"))!)[1];
+        var taken = await db.StringIncrementAsync("test:databases-given");
+        if (taken >= databases)
+        {
+            throw new InvalidOperationException($"this run's Redis has {databases} databases, and {taken} tests asked for one of their own: start it with more (./test)");
+        }
+        return $"{Redis},defaultDatabase={taken}";
+    }
 
     /// <summary>Connection string of the PostgreSQL server, without a database.</summary>
     public static string Postgres => Required("PLATFORM_TEST_POSTGRES");

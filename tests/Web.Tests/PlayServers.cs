@@ -7,7 +7,6 @@ namespace Web.Tests;
 /// <summary>Web and GameChannels as processes, wired to each other, and one headless Chromium, for the play tests.</summary>
 public class PlayServers : IAsyncLifetime
 {
-    private static int s_lastRedisDatabase = Random.Shared.Next(15);
     private readonly Dictionary<string, string?> _channelsSettings;
 
     public PlayServers()
@@ -36,10 +35,9 @@ public class PlayServers : IAsyncLifetime
         Database = await TestDatabase.CreateMigratedAsync();
         // The browser's page comes from Web, and the channel server must allow that origin before it starts.
         var webPort = FreePort.Next();
-        // A Redis database of their own (1 to 15, another for each of these fixtures): a channel server clears
-        // every game's presence as it starts, and other tests start channel servers at any time, which would
-        // show our players as offline.
-        Redis = $"{TestServers.Redis},defaultDatabase={Interlocked.Increment(ref s_lastRedisDatabase) % 15 + 1}";
+        // A Redis database of their own: other tests start channel servers at any time, and one starting in
+        // ours would clear its presence and show our players as offline.
+        Redis = await TestServers.OwnRedisAsync();
         _channelsSettings["PLATFORM_REDIS__CONFIGURATION"] = Redis;
         _channelsSettings["PLATFORM_CHANNELS__ALLOWEDORIGINS__0"] = $"http://127.0.0.1:{webPort}";
         Channels = ServiceProcess.StartWithServers("GameChannels", Database, _channelsSettings);
