@@ -14,7 +14,12 @@ public sealed class ChannelClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
     private readonly ConcurrentQueue<JsonElement> _received = new();
-    private readonly ConcurrentQueue<JsonElement> _history = new();
+    private readonly List<JsonElement> _history = [];
+    // Live envelopes that arrive while a Resume is in flight: docs/protocol.md section 7 lets them come before its
+    // answer, and a client holds them until the pages are applied.
+    private readonly List<JsonElement> _held = [];
+    private readonly Lock _historyLock = new();
+    private bool _resuming;
 
     private ChannelClient(HubConnection connection)
     {
@@ -22,7 +27,10 @@ public sealed class ChannelClient : IAsyncDisposable
         _connection.On<JsonElement>("message", envelope =>
         {
             _received.Enqueue(envelope.Clone());
-            _history.Enqueue(envelope.Clone());
+            lock (_historyLock)
+            {
+                (_resuming ? _held : _history).Add(envelope.Clone());
+            }
             _messages.Writer.TryWrite(envelope.Clone());
         });
         _connection.On<JsonElement>("reconnect", reconnect => ReconnectAfterMs = reconnect.GetProperty("afterMs").GetInt32());
@@ -37,8 +45,20 @@ public sealed class ChannelClient : IAsyncDisposable
     /// <summary>Every live envelope received so far, in arrival order.</summary>
     public IReadOnlyList<JsonElement> Received => [.. _received];
 
-    /// <summary>Everything it was given, by Resume or live, in the order it got it.</summary>
-    public IReadOnlyList<JsonElement> History => [.. _history];
+    /// <summary>
+    /// Everything it was given, by Resume or live, in the order a client applies it (section 7): pages in order,
+    /// and the live envelopes that came during a resume after its last page. Nothing is dropped or sorted.
+    /// </summary>
+    public IReadOnlyList<JsonElement> History
+    {
+        get
+        {
+            lock (_historyLock)
+            {
+                return [.. _history];
+            }
+        }
+    }
 
     public int? ReconnectAfterMs { get; private set; }
 
@@ -77,18 +97,37 @@ public sealed class ChannelClient : IAsyncDisposable
     public async Task<List<JsonElement>> ResumeAllAsync(long afterSeq)
     {
         var messages = new List<JsonElement>();
-        while (true)
+        lock (_historyLock)
         {
-            var page = await ResumeAsync(afterSeq);
-            foreach (var message in page.GetProperty("messages").EnumerateArray())
+            _resuming = true;
+        }
+        try
+        {
+            while (true)
             {
-                messages.Add(message.Clone());
-                _history.Enqueue(message.Clone());
-                afterSeq = message.GetProperty("seq").GetInt64();
+                var page = await ResumeAsync(afterSeq);
+                foreach (var message in page.GetProperty("messages").EnumerateArray())
+                {
+                    messages.Add(message.Clone());
+                    lock (_historyLock)
+                    {
+                        _history.Add(message.Clone());
+                    }
+                    afterSeq = message.GetProperty("seq").GetInt64();
+                }
+                if (!page.GetProperty("more").GetBoolean())
+                {
+                    return messages;
+                }
             }
-            if (!page.GetProperty("more").GetBoolean())
+        }
+        finally
+        {
+            lock (_historyLock)
             {
-                return messages;
+                _resuming = false;
+                _history.AddRange(_held);
+                _held.Clear();
             }
         }
     }
