@@ -116,10 +116,44 @@ public sealed class LogTimingTests : IAsyncLifetime
         (await Log.ReadAsync(game.GameId, 0, 100, null)).Messages.Select(m => m.Seq).ShouldBeSubsetOf(seen.Concat(b.Seqs).Concat(resumed));
     }
 
-    /// <summary>A game of two: a joined and live, b joined.</summary>
-    private async Task<(TestGame Game, GameRoom Room, TestMember A, TestMember B)> TwoPlayersAsync()
+    [Fact]
+    public async Task AMoveWhoseAnswerIsLostIsJudgedAsLoggedWhenTheNextMoveComes()
     {
-        var game = await TestGames.CreateAsync(_database, 2);
+        var (_, room, a, b) = await TwoPlayersAsync(Titles.TicTacToe.Id);
+
+        // Seat 1's move is logged, but its answer never arrives: the rules never saw it relayed.
+        Log.LoseAnswers = true;
+        await Should.ThrowAsync<TimeoutException>(room.SendAsync(a, Move(4)));
+        Log.LoseAnswers = false;
+
+        // The room reads the log again before it judges the next move: seat 1 has moved, and cell 4 is taken.
+        var again = await Should.ThrowAsync<ChannelException>(room.SendAsync(a, Move(0)));
+        again.Message.ShouldBe("rejected: it is seat 2's turn");
+        var taken = await Should.ThrowAsync<ChannelException>(room.SendAsync(b, Move(4)));
+        taken.Message.ShouldBe("rejected: cell 4 is taken");
+        await room.SendAsync(b, Move(0));
+    }
+
+    [Fact]
+    public async Task AnEndWhoseAnswerIsLostEndsTheGameAllTheSame()
+    {
+        var (game, room, a, _) = await TwoPlayersAsync();
+
+        Log.LoseAnswers = true;
+        await Should.ThrowAsync<TimeoutException>(room.EndAsync(1, "host"));
+        Log.LoseAnswers = false;
+
+        // game.ended is in the log: nothing may come after it, and the rest of the end is done.
+        var late = await Should.ThrowAsync<ChannelException>(room.SendAsync(a, Send("chat", "after the end")));
+        late.Code.ShouldBe("game_ended");
+        (await Log.StateAsync(game.GameId)).Status.ShouldBe(GameStatus.Ended);
+        (await Log.ReadAsync(game.GameId, 0, 100, null)).Messages[^1].Envelope.ToString().ShouldContain("game.ended");
+    }
+
+    /// <summary>A game of two: a joined and live, b joined.</summary>
+    private async Task<(TestGame Game, GameRoom Room, TestMember A, TestMember B)> TwoPlayersAsync(string title = "chat")
+    {
+        var game = await TestGames.CreateAsync(_database, 2, title);
         var a = Member(game, 0);
         var b = Member(game, 1);
         var room = await Rooms.JoinAsync(a);
@@ -150,6 +184,9 @@ public sealed class LogTimingTests : IAsyncLifetime
 
     private static SendRequest Send(string type, string text) =>
         SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type, body = new { text } }));
+
+    private static SendRequest Move(int cell) =>
+        SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type = "move", body = new { cell } }));
 
     private static async Task Until(Func<bool> condition, string what)
     {

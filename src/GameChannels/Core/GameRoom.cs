@@ -30,6 +30,12 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private readonly Queue<PendingRelay> _relays = new();
     private readonly Lock _relaysLock = new();
     private long _markedLiveAtMs = long.MinValue / 2;
+    // Set (under the relay lock) when an append failed: Redis may have logged it all the same. What the room knows
+    // of the log past this number (the rules' state, whether the game ended) is read again before it is relied on.
+    private long? _unsureAfter;
+    private int _failedAppends;
+    // How many of those failures the room has read the log again for (under the game's lock).
+    private int _failuresCaughtUp;
 
     /// <summary>How often a busy game's last activity is written for the idle sweep.</summary>
     private const long MarkLiveEveryMs = 10_000;
@@ -49,21 +55,80 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         _lastSeq = state.LatestSeq;
         if (services.Rules.TryGetValue(title.Id, out var rules))
         {
-            _rules = rules.NewGame();
-            for (long after = 0; ;)
+            var replayed = rules.NewGame();
+            _lastSeq = await ReadLogAsync(0, message => Observe(replayed, message.Seq, message.Tail));
+            _rules = replayed;
+        }
+    }
+
+    /// <summary>Hands every message after <paramref name="after"/> to <paramref name="read"/>; returns the last number read.</summary>
+    private async Task<long> ReadLogAsync(long after, Action<LoggedMessage> read)
+    {
+        for (var pages = 0; ; pages++)
+        {
+            var (messages, more) = await services.Log.ReadAsync(gameId, after, 1000, seat: null);
+            foreach (var message in messages)
             {
-                var (messages, more) = await services.Log.ReadAsync(gameId, after, 1000, seat: null);
-                foreach (var message in messages)
-                {
-                    Observe(message.Seq, message.Tail);
-                    after = message.Seq;
-                }
-                _lastSeq = after;
-                if (!more)
-                {
-                    break;
-                }
+                read(message);
+                after = message.Seq;
             }
+            if (!more)
+            {
+                return after;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After an append that failed (under the lock): Redis may have logged it all the same, its answer lost to a
+    /// timeout or a broken connection. The rules judge the next move by the moves before it, and a game.ended
+    /// logged that way ended the game, so both are read again from the log before the room relies on them. While
+    /// Redis cannot be read this fails, and the next caller tries again.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        if (Volatile.Read(ref _failedAppends) == _failuresCaughtUp)
+        {
+            return;
+        }
+        long after;
+        int failures;
+        lock (_relaysLock)
+        {
+            after = _unsureAfter ?? _lastSeq;
+            failures = _failedAppends;
+        }
+        // Titles with rules await every append under the lock, so none is on its way while their log is replayed.
+        var replayed = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
+        (long Seq, string Reason)? ended = null;
+        await ReadLogAsync(replayed is null ? after : 0, message =>
+        {
+            if (replayed is not null)
+            {
+                Observe(replayed, message.Seq, message.Tail);
+            }
+            if (message.Seq > after && message.From == Envelopes.System && EndedReason(message) is { } reason)
+            {
+                ended = (message.Seq, reason);
+            }
+        });
+        lock (_relaysLock)
+        {
+            if (replayed is not null)
+            {
+                _rules = replayed;
+            }
+            if (_failedAppends == failures)
+            {
+                _unsureAfter = null;
+            }
+        }
+        _failuresCaughtUp = failures;
+        if (ended is { } end && !_ended)
+        {
+            // Logged, but its answer never came: the end's other half (the status, the archive, the jobs) is done now.
+            _ended = true;
+            await services.Ending.EndedAsync(gameId, end.Reason, end.Seq);
         }
     }
 
@@ -177,6 +242,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         await _gate.WaitAsync();
         try
         {
+            await CatchUpAsync();
             // A retry of a message already logged gets its number, whatever has happened since (the rules
             // moved on, the game ended); the Lua append checks again for titles without rules.
             if ((_rules is not null || _ended) && await services.Log.FindClientIdAsync(gameId, clientIdKey) is { } earlier)
@@ -292,6 +358,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 return false;
             }
+            await CatchUpAsync();
             _closed = true;
             services.Rooms.Remove(this);
             if (_ended)
@@ -329,6 +396,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
 
     private async Task<long> EndLockedAsync(int? bySeat, string reason)
     {
+        await CatchUpAsync();
         if (_ended)
         {
             throw ChannelException.GameEnded(gameId);
@@ -397,11 +465,15 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 services.Metrics.Appended(services.Time.GetElapsedTime(relay.IssuedAt));
                 if (!append.IsCompletedSuccessfully)
                 {
-                    relay.Done.TrySetException(append.Exception?.InnerExceptions ?? [new TaskCanceledException()]);
                     // Redis may have logged it all the same (its answer timed out, the connection broke): relayed
                     // past it, the live connections would never see it, and a retry finds it logged and relays
-                    // nothing. They resume from their last number instead, and read the log as it is.
+                    // nothing. They resume from their last number instead, and read the log as it is; so does the
+                    // room, before it next judges a move or ends the game (CatchUpAsync). All of it before the
+                    // sender hears of the failure, which it may retry at once.
                     DropLive("the game log cannot be reached");
+                    _unsureAfter ??= _lastSeq;
+                    _failedAppends++;
+                    relay.Done.TrySetException(append.Exception?.InnerExceptions ?? [new TaskCanceledException()]);
                     continue;
                 }
                 relay.Done.TrySetResult(Relay(relay, append.Result));
@@ -424,7 +496,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
         if (_rules is not null)
         {
-            Observe(appended.Seq, relay.Tail);
+            Observe(_rules, appended.Seq, relay.Tail);
         }
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
@@ -497,11 +569,21 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         _live.Clear();
     }
 
-    private void Observe(long seq, string tail)
+    private static void Observe(IRulesState rules, long seq, string tail)
     {
         using var envelope = JsonDocument.Parse(Envelopes.Complete(seq, tail).Utf8);
         var root = envelope.RootElement;
         int? from = root.GetProperty("from").ValueKind == JsonValueKind.Number ? root.GetProperty("from").GetInt32() : null;
-        _rules!.Observe(from, root.GetProperty("type").GetString()!, root.GetProperty("body"));
+        rules.Observe(from, root.GetProperty("type").GetString()!, root.GetProperty("body"));
+    }
+
+    /// <summary>The reason of a game.ended message; null for any other message.</summary>
+    private static string? EndedReason(LoggedMessage message)
+    {
+        using var envelope = JsonDocument.Parse(message.Envelope.Utf8);
+        var root = envelope.RootElement;
+        return root.GetProperty("type").ValueEquals("game.ended") && root.GetProperty("body").TryGetProperty("reason", out var reason)
+            ? reason.GetString() ?? ""
+            : null;
     }
 }
