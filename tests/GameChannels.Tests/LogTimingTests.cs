@@ -150,6 +150,25 @@ public sealed class LogTimingTests : IAsyncLifetime
         (await Log.ReadAsync(game.GameId, 0, 100, null)).Messages[^1].Envelope.ToString().ShouldContain("game.ended");
     }
 
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("tictactoe")]
+    public async Task AnEndLoggedBeforeTheServerStoppedIsFinishedWhenTheGameIsLoadedAgain(string title)
+    {
+        var game = await TestGames.CreateAsync(_database, 2, title);
+        // game.ended is in the log, but the server stopped before it wrote the status: Redis says the game is open.
+        var body = JsonSerializer.SerializeToElement(new { reason = "host", by = 1 });
+        var ended = await Log.AppendAsync(game.GameId, null, Envelopes.Tail(null, "game.ended", body, 0, null, null), Envelopes.System, null, 0);
+        (await Log.StateAsync(game.GameId)).Status.ShouldBeNull();
+
+        var a = Member(game, 0);
+        var room = await Rooms.JoinAsync(a);
+        var late = await Should.ThrowAsync<ChannelException>(room.SendAsync(a, Titles.TicTacToe.Id == title ? Move(4) : Send("chat", "after the end")));
+        late.Code.ShouldBe("game_ended");
+        (await Log.StateAsync(game.GameId)).Status.ShouldBe(GameStatus.Ended);
+        (await Log.ReadAsync(game.GameId, ended.Seq, 100, null)).Messages.ShouldAllBe(m => !m.Tail.Contains("after the end"));
+    }
+
     /// <summary>A game of two: a joined and live, b joined.</summary>
     private async Task<(TestGame Game, GameRoom Room, TestMember A, TestMember B)> TwoPlayersAsync(string title = "chat")
     {

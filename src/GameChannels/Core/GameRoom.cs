@@ -56,25 +56,40 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         if (services.Rules.TryGetValue(title.Id, out var rules))
         {
             var replayed = rules.NewGame();
-            _lastSeq = await ReadLogAsync(0, message => Observe(replayed, message.Seq, message.Tail));
+            (_lastSeq, var ended) = await ReplayAsync(0, replayed);
             _rules = replayed;
+            await FinishEndAsync(ended);
+        }
+        else if (!_ended && state.LatestSeq > 0)
+        {
+            // A game.ended logged just before a server stopped (or whose answer was lost) may have no status yet:
+            // the last message is read before a send or an end relies on the game being open (CatchUpAsync).
+            _unsureAfter = state.LatestSeq - 1;
+            _failedAppends = 1;
         }
     }
 
-    /// <summary>Hands every message after <paramref name="after"/> to <paramref name="read"/>; returns the last number read.</summary>
-    private async Task<long> ReadLogAsync(long after, Action<LoggedMessage> read)
+    /// <summary>
+    /// Reads the log after <paramref name="after"/>, handing each message to <paramref name="rules"/> if there
+    /// are any; returns the last number read and the game.ended found, if any.
+    /// </summary>
+    private async Task<(long LastSeq, (long Seq, string Reason)? Ended)> ReplayAsync(long after, IRulesState? rules)
     {
-        for (var pages = 0; ; pages++)
+        (long Seq, string Reason)? ended = null;
+        while (true)
         {
             var (messages, more) = await services.Log.ReadAsync(gameId, after, 1000, seat: null);
             foreach (var message in messages)
             {
-                read(message);
+                if (Observe(rules, message) is { } reason)
+                {
+                    ended = (message.Seq, reason);
+                }
                 after = message.Seq;
             }
             if (!more)
             {
-                return after;
+                return (after, ended);
             }
         }
     }
@@ -100,18 +115,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         }
         // Titles with rules await every append under the lock, so none is on its way while their log is replayed.
         var replayed = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
-        (long Seq, string Reason)? ended = null;
-        await ReadLogAsync(replayed is null ? after : 0, message =>
-        {
-            if (replayed is not null)
-            {
-                Observe(replayed, message.Seq, message.Tail);
-            }
-            if (message.Seq > after && message.From == Envelopes.System && EndedReason(message) is { } reason)
-            {
-                ended = (message.Seq, reason);
-            }
-        });
+        var (_, ended) = await ReplayAsync(replayed is null ? after : 0, replayed);
         lock (_relaysLock)
         {
             if (replayed is not null)
@@ -124,9 +128,14 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
         }
         _failuresCaughtUp = failures;
+        await FinishEndAsync(ended);
+    }
+
+    /// <summary>A game.ended found in the log whose answer never came: the end's other half (the status, the archive, the job).</summary>
+    private async Task FinishEndAsync((long Seq, string Reason)? ended)
+    {
         if (ended is { } end && !_ended)
         {
-            // Logged, but its answer never came: the end's other half (the status, the archive, the jobs) is done now.
             _ended = true;
             await services.Ending.EndedAsync(gameId, end.Reason, end.Seq);
         }
@@ -496,7 +505,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
         if (_rules is not null)
         {
-            Observe(_rules, appended.Seq, relay.Tail);
+            Observe(_rules, message);
         }
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
@@ -569,21 +578,20 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         _live.Clear();
     }
 
-    private static void Observe(IRulesState rules, long seq, string tail)
-    {
-        using var envelope = JsonDocument.Parse(Envelopes.Complete(seq, tail).Utf8);
-        var root = envelope.RootElement;
-        int? from = root.GetProperty("from").ValueKind == JsonValueKind.Number ? root.GetProperty("from").GetInt32() : null;
-        rules.Observe(from, root.GetProperty("type").GetString()!, root.GetProperty("body"));
-    }
-
-    /// <summary>The reason of a game.ended message; null for any other message.</summary>
-    private static string? EndedReason(LoggedMessage message)
+    /// <summary>Hands a logged message to the rules, if there are any; returns its reason if it is game.ended.</summary>
+    private static string? Observe(IRulesState? rules, LoggedMessage message)
     {
         using var envelope = JsonDocument.Parse(message.Envelope.Utf8);
         var root = envelope.RootElement;
-        return root.GetProperty("type").ValueEquals("game.ended") && root.GetProperty("body").TryGetProperty("reason", out var reason)
-            ? reason.GetString() ?? ""
-            : null;
+        int? from = root.GetProperty("from").ValueKind == JsonValueKind.Number ? root.GetProperty("from").GetInt32() : null;
+        var type = root.GetProperty("type").GetString()!;
+        var body = root.GetProperty("body");
+        rules?.Observe(from, type, body);
+        // Only the server's own messages have types starting with "game.".
+        if (type != "game.ended")
+        {
+            return null;
+        }
+        return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "";
     }
 }
