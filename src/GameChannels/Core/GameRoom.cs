@@ -30,12 +30,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private readonly Queue<PendingRelay> _relays = new();
     private readonly Lock _relaysLock = new();
     private long _markedLiveAtMs = long.MinValue / 2;
-    // Set (under the relay lock) when an append failed: Redis may have logged it all the same. What the room knows
-    // of the log past this number (the rules' state, whether the game ended) is read again before it is relied on.
-    private long? _unsureAfter;
-    private int _failedAppends;
-    // How many of those failures the room has read the log again for (under the game's lock).
-    private int _failuresCaughtUp;
+    // When an append failed, the last number the room was sure of (Redis may have logged the append all the same);
+    // -1 when none has. What the room knows past it (the rules' state, whether the game ended) is read again from
+    // the log before it is relied on (CatchUpAsync). Set under the relay lock.
+    private long _unsureAfter = -1;
 
     /// <summary>How often a busy game's last activity is written for the idle sweep.</summary>
     private const long MarkLiveEveryMs = 10_000;
@@ -53,44 +51,15 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var state = await services.Log.StateAsync(gameId);
         _ended = state.Status == GameStatus.Ended;
         _lastSeq = state.LatestSeq;
-        if (services.Rules.TryGetValue(title.Id, out var rules))
+        if (services.Rules.ContainsKey(title.Id))
         {
-            var replayed = rules.NewGame();
-            (_lastSeq, var ended) = await ReplayAsync(0, replayed);
-            _rules = replayed;
-            await FinishEndAsync(ended);
+            await ReadAgainAsync(0);
         }
         else if (!_ended && state.LatestSeq > 0)
         {
             // A game.ended logged just before a server stopped (or whose answer was lost) may have no status yet:
-            // the last message is read before a send or an end relies on the game being open (CatchUpAsync).
+            // the last message is read before a send or an end relies on the game being open.
             _unsureAfter = state.LatestSeq - 1;
-            _failedAppends = 1;
-        }
-    }
-
-    /// <summary>
-    /// Reads the log after <paramref name="after"/>, handing each message to <paramref name="rules"/> if there
-    /// are any; returns the last number read and the game.ended found, if any.
-    /// </summary>
-    private async Task<(long LastSeq, (long Seq, string Reason)? Ended)> ReplayAsync(long after, IRulesState? rules)
-    {
-        (long Seq, string Reason)? ended = null;
-        while (true)
-        {
-            var (messages, more) = await services.Log.ReadAsync(gameId, after, 1000, seat: null);
-            foreach (var message in messages)
-            {
-                if (Observe(rules, message) is { } reason)
-                {
-                    ended = (message.Seq, reason);
-                }
-                after = message.Seq;
-            }
-            if (!more)
-            {
-                return (after, ended);
-            }
         }
     }
 
@@ -102,44 +71,61 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     /// </summary>
     private async Task CatchUpAsync()
     {
-        if (Volatile.Read(ref _failedAppends) == _failuresCaughtUp)
+        var after = Volatile.Read(ref _unsureAfter);
+        if (after < 0)
         {
             return;
         }
-        long after;
-        int failures;
+        await ReadAgainAsync(after);
+        // An append that fails meanwhile needs no second look: titles with rules await theirs under the lock, so
+        // none is on its way now, and game.ended is always awaited under the lock.
         lock (_relaysLock)
         {
-            after = _unsureAfter ?? _lastSeq;
-            failures = _failedAppends;
+            _unsureAfter = -1;
         }
-        // Titles with rules await every append under the lock, so none is on its way while their log is replayed.
-        var replayed = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
-        var (_, ended) = await ReplayAsync(replayed is null ? after : 0, replayed);
-        lock (_relaysLock)
-        {
-            if (replayed is not null)
-            {
-                _rules = replayed;
-            }
-            if (_failedAppends == failures)
-            {
-                _unsureAfter = null;
-            }
-        }
-        _failuresCaughtUp = failures;
-        await FinishEndAsync(ended);
     }
 
-    /// <summary>A game.ended found in the log whose answer never came: the end's other half (the status, the archive, the job).</summary>
-    private async Task FinishEndAsync((long Seq, string Reason)? ended)
+    /// <summary>
+    /// Reads from the log what the room relies on: the rules' state, from the start (titles with rules), and a
+    /// game.ended among what it reads (after <paramref name="after"/> for other titles), whose other half (the
+    /// status, the archive, the job) is done here if its answer never came.
+    /// </summary>
+    private async Task ReadAgainAsync(long after)
     {
+        var rules = NewRules();
+        (long Seq, string Reason)? ended = null;
+        for (var from = rules is null ? after : 0; ;)
+        {
+            var (messages, more) = await services.Log.ReadAsync(gameId, from, 1000, seat: null);
+            foreach (var message in messages)
+            {
+                if (Observe(rules, message) is { } reason)
+                {
+                    ended = (message.Seq, reason);
+                }
+                from = message.Seq;
+            }
+            if (!more)
+            {
+                break;
+            }
+        }
+        if (rules is not null)
+        {
+            lock (_relaysLock)
+            {
+                _rules = rules;
+            }
+        }
         if (ended is { } end && !_ended)
         {
             _ended = true;
             await services.Ending.EndedAsync(gameId, end.Reason, end.Seq);
         }
     }
+
+    /// <summary>A fresh state of the title's rules; null for a title without rules.</summary>
+    private IRulesState? NewRules() => services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
 
     /// <summary>
     /// Adds a connection: its first connection announces the player (player.joined), every connection is
@@ -480,8 +466,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                     // room, before it next judges a move or ends the game (CatchUpAsync). All of it before the
                     // sender hears of the failure, which it may retry at once.
                     DropLive("the game log cannot be reached");
-                    _unsureAfter ??= _lastSeq;
-                    _failedAppends++;
+                    if (_unsureAfter < 0)
+                    {
+                        _unsureAfter = _lastSeq;
+                    }
                     relay.Done.TrySetException(append.Exception?.InnerExceptions ?? [new TaskCanceledException()]);
                     continue;
                 }
@@ -565,7 +553,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     {
         DropLive("log reset");
         _ended = false;
-        _rules = services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
+        _rules = NewRules();
     }
 
     /// <summary>Drops every live connection (under the relay lock): each resumes from its last number.</summary>
