@@ -36,13 +36,14 @@ public class GameLog
     /// <summary>The most appends in one script call: Redis runs nothing else while a script runs.</summary>
     public const int MaxBatch = 256;
 
-    // KEYS: live games, then per append: meta, log, client ids. ARGV: new epoch, then per append: client id key
-    // ("" for none), tail, from, to ("" for none), game id, time to mark it live at ("" for none). Returns per
-    // append: seq, duplicate (0/1). Each redis.call costs about as much as a round trip's worth of Redis CPU, so the
-    // common path makes three: the number, the client id (set only if new), the entry; a duplicate undoes its number.
-    private const string AppendScript = """
+    // KEYS: live games, then per append: meta, log, client ids, then the call order key. ARGV: new epoch, then per
+    // append: client id key ("" for none), tail, from, to ("" for none), game id, time to mark it live at ("" for
+    // none), then the call's number. Returns per append: seq, duplicate (0/1). Each redis.call costs about as much
+    // as a round trip's worth of Redis CPU, so the common path makes three: the number, the client id (set only if
+    // new), the entry; a duplicate undoes its number.
+    private const string AppendScript = ScriptCall.GuardLua + """
         local out = {}
-        for i = 0, (#ARGV - 1) / 6 - 1 do
+        for i = 0, (#ARGV - 2) / 6 - 1 do
           local meta, log, ids = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
           local a = 2 + 6 * i
           local cid = ARGV[a]
@@ -101,12 +102,13 @@ public class GameLog
     /// One script call for the batch, handed to the connection before the first await. Whatever goes wrong
     /// fails every append of the batch and nothing else.
     /// </summary>
-    private async Task SendAsync(List<PendingAppend> batch)
+    private async Task SendAsync(List<PendingAppend> batch, ScriptCall call)
     {
         try
         {
-            var keys = new RedisKey[1 + 3 * batch.Count];
-            var values = new RedisValue[1 + 6 * batch.Count];
+            var keys = new RedisKey[2 + 3 * batch.Count];
+            var values = new RedisValue[2 + 6 * batch.Count];
+            (keys[^1], values[^1]) = (call.OrderKey, call.Number);
             keys[0] = RedisKeys.LiveGames;
             values[0] = NewEpoch();
             for (var i = 0; i < batch.Count; i++)
@@ -171,7 +173,8 @@ public class GameLog
             [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId)], [afterSeq, limit + 1, NewEpoch()]))!;
         var meta = (RedisValue[])result[0]!;
         var state = new GameLogState(meta[0].IsNull ? 0 : (long)meta[0], meta[1]!, meta[2]);
-        var (messages, more) = await FillAsync(gameId, afterSeq, limit, seat, (RedisResult[])result[1]!);
+        var first = Array.ConvertAll((RedisResult[])result[1]!, Parse);
+        var (messages, more) = await FillAsync(gameId, afterSeq, limit, seat, first);
         return (state, messages, more);
     }
 
@@ -182,7 +185,7 @@ public class GameLog
     public Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> ReadAsync(string gameId, long afterSeq, int limit, int? seat) =>
         FillAsync(gameId, afterSeq, limit, seat, first: null);
 
-    private async Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> FillAsync(string gameId, long afterSeq, int limit, int? seat, RedisResult[]? first)
+    private async Task<(IReadOnlyList<LoggedMessage> Messages, bool More)> FillAsync(string gameId, long afterSeq, int limit, int? seat, LoggedMessage[]? first)
     {
         // Sized by what the first read brought: most pages are a few messages, and every connection reads one.
         var messages = new List<LoggedMessage>(Math.Min(limit, first?.Length ?? 16));
@@ -191,12 +194,11 @@ public class GameLog
         // Direct messages to others are skipped, so a page may need more than one read to fill.
         while (true)
         {
-            entries ??= (RedisResult[])(await Db.ExecuteAsync("XRANGE", RedisKeys.GameLog(gameId),
-                $"({after}-0", "+", "COUNT", limit - messages.Count + 1))!;
+            entries ??= Array.ConvertAll(await Db.StreamRangeAsync(RedisKeys.GameLog(gameId), $"({after}-0", "+", limit - messages.Count + 1), Parse);
             var take = Math.Min(entries.Length, limit - messages.Count);
             for (var i = 0; i < take; i++)
             {
-                var message = Parse(entries[i]);
+                var message = entries[i];
                 after = message.Seq;
                 if (seat is null || message.VisibleTo(seat.Value))
                 {
@@ -232,23 +234,49 @@ public class GameLog
     public Task ForgetLiveAsync(string gameId) => Db.SortedSetRemoveAsync(RedisKeys.LiveGames, gameId);
 
 
+    /// <summary>An entry as the page script's XRANGE returns it: the id, then field names and values in turn.</summary>
     private static LoggedMessage Parse(RedisResult entry)
     {
         var parts = (RedisResult[])entry!;
-        var id = (string)parts[0]!;
         var fields = (RedisValue[])parts[1]!;
-        string tail = "", from = "";
-        int? to = null;
+        var message = new EntryFields();
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
-            switch ((string)fields[i]!)
+            message.Set(fields[i], fields[i + 1]);
+        }
+        return message.ToMessage((string)parts[0]!);
+    }
+
+    private static LoggedMessage Parse(StreamEntry entry)
+    {
+        var message = new EntryFields();
+        foreach (var field in entry.Values)
+        {
+            message.Set(field.Name, field.Value);
+        }
+        return message.ToMessage((string)entry.Id!);
+    }
+
+    /// <summary>The fields of one entry (e: envelope tail, f: from, t: to seat), gathered from either shape.</summary>
+    private ref struct EntryFields
+    {
+        private string _tail, _from;
+        private int? _to;
+
+        public EntryFields() => (_tail, _from) = ("", "");
+
+        public void Set(RedisValue name, RedisValue value)
+        {
+            switch ((string)name!)
             {
-                case "e": tail = fields[i + 1]!; break;
-                case "f": from = fields[i + 1]!; break;
-                case "t": to = (int)fields[i + 1]; break;
+                case "e": _tail = value!; break;
+                case "f": _from = value!; break;
+                case "t": _to = (int)value; break;
             }
         }
-        return new LoggedMessage(long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture), tail, from, to);
+
+        public readonly LoggedMessage ToMessage(string id) =>
+            new(long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture), _tail, _from, _to);
     }
 
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..12];

@@ -13,12 +13,13 @@ public sealed class GamePresence
     /// <summary>The most changes in one script call.</summary>
     public const int MaxBatch = 256;
 
-    // KEYS per change: seats, online. ARGV per change: "c" (connected) or "d" (disconnected), seat, name ("" for
-    // "d"). Returns per change: 1 the first time the seat ever connects, else 0. The online count never goes
-    // below zero: a count cleared by a restart must not hide the seat's next connection.
-    private const string ChangeScript = """
+    // KEYS per change: seats, online, then the call order key. ARGV per change: "c" (connected) or "d"
+    // (disconnected), seat, name ("" for "d"), then the call's number. Returns per change: 1 the first time the
+    // seat ever connects, else 0. The online count never goes below zero: a count cleared by a restart must not
+    // hide the seat's next connection.
+    private const string ChangeScript = ScriptCall.GuardLua + """
         local out = {}
-        for i = 1, #ARGV / 3 do
+        for i = 1, (#ARGV - 1) / 3 do
           local seats, online = KEYS[2 * i - 1], KEYS[2 * i]
           local seat = ARGV[3 * i - 1]
           if ARGV[3 * i - 2] == 'c' then
@@ -56,12 +57,13 @@ public sealed class GamePresence
     }
 
     /// <summary>One script call for the batch; whatever goes wrong fails every change of the batch and nothing else.</summary>
-    private async Task SendAsync(List<Change> batch)
+    private async Task SendAsync(List<Change> batch, ScriptCall call)
     {
         try
         {
-            var keys = new RedisKey[2 * batch.Count];
-            var values = new RedisValue[3 * batch.Count];
+            var keys = new RedisKey[1 + 2 * batch.Count];
+            var values = new RedisValue[1 + 3 * batch.Count];
+            (keys[^1], values[^1]) = (call.OrderKey, call.Number);
             for (var i = 0; i < batch.Count; i++)
             {
                 var change = batch[i];
@@ -105,18 +107,24 @@ public sealed class GamePresence
     /// </summary>
     public async Task ClearAllAsync()
     {
-        // SCAN by hand, asynchronously: the client's Keys() enumerates with blocking calls.
-        var cursor = "0";
-        do
+        var db = Db;
+        foreach (var server in _redis.GetServers())
         {
-            var page = (RedisResult[])(await Db.ExecuteAsync("SCAN", cursor, "MATCH", RedisKeys.AllGameOnlinePattern, "COUNT", 1000))!;
-            cursor = (string)page[0]!;
-            var keys = ((RedisKey[])page[1]!);
-            if (keys.Length > 0)
+            // KeysAsync pages with SCAN and awaits each page, so a start that finds Redis busy blocks no thread.
+            var batch = new List<RedisKey>(1000);
+            await foreach (var key in server.KeysAsync(db.Database, RedisKeys.AllGameOnlinePattern, pageSize: 1000))
             {
-                await Db.KeyDeleteAsync(keys);
+                batch.Add(key);
+                if (batch.Count == 1000)
+                {
+                    await db.KeyDeleteAsync([.. batch]);
+                    batch.Clear();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                await db.KeyDeleteAsync([.. batch]);
             }
         }
-        while (cursor != "0");
     }
 }

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Platform.Redis;
 
 /// <summary>
@@ -13,9 +15,18 @@ namespace Platform.Redis;
 /// first request after a quiet spell starts the loop on the thread pool rather than on its own thread, so
 /// that the thread reading a burst of sockets finishes the burst and its requests share the call; there is
 /// no timer, so batching adds no wait beyond that hop.
+/// <para>
+/// The client itself sends a script call again when Redis answers NOSCRIPT (after SCRIPT FLUSH or a restart),
+/// and a call sent later may run before that second attempt. So each call carries its number and the script
+/// begins with <see cref="ScriptCall.GuardLua"/>, which refuses a call that a later one has overtaken: every call that
+/// Redis applies was sent after every call applied before it.
+/// </para>
 /// </remarks>
-internal sealed class OrderedBatches<T>(Func<List<T>, Task> send, int maxBatch, int maxInFlight)
+internal sealed class OrderedBatches<T>(Func<List<T>, ScriptCall, Task> send, int maxBatch, int maxInFlight)
 {
+    private readonly RedisKey _orderKey = RedisKeys.ScriptCallOrder(Guid.NewGuid().ToString("N"));
+    private long _calls;
+
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _inFlight = new(maxInFlight, maxInFlight);
     private List<T> _waiting = [];
@@ -63,7 +74,7 @@ internal sealed class OrderedBatches<T>(Func<List<T>, Task> send, int maxBatch, 
                     _waiting.RemoveRange(0, maxBatch);
                 }
             }
-            _ = SendAsync(batch);
+            _ = SendAsync(batch, new ScriptCall(_orderKey, ++_calls));
         }
     }
 
@@ -72,15 +83,31 @@ internal sealed class OrderedBatches<T>(Func<List<T>, Task> send, int maxBatch, 
     /// request of its batch, failed or not, and never throws: the loop would go on, but a request left
     /// without an answer would wait forever.
     /// </summary>
-    private async Task SendAsync(List<T> batch)
+    private async Task SendAsync(List<T> batch, ScriptCall call)
     {
         try
         {
-            await send(batch);
+            await send(batch, call);
         }
         finally
         {
             _inFlight.Release();
         }
     }
+}
+
+/// <summary>A batch script call's place in its process's order: the key and number <see cref="GuardLua"/> reads last.</summary>
+internal readonly record struct ScriptCall(RedisKey OrderKey, long Number)
+{
+    /// <summary>
+    /// The start of every batch script: the call's order key is its last KEY and its number its last ARGV. A
+    /// refused call changes nothing, and its requests fail as on any Redis error.
+    /// </summary>
+    public const string GuardLua = """
+        local call = tonumber(ARGV[#ARGV])
+        if call <= tonumber(redis.call('GET', KEYS[#KEYS]) or '0') then
+          return redis.error_reply('OVERTAKEN a later call of this process ran first; nothing of this one was applied')
+        end
+        redis.call('SET', KEYS[#KEYS], call, 'EX', 86400)
+        """ + "\n";
 }

@@ -21,8 +21,6 @@ public static class RedisExtensions
             var options = ConfigurationOptions.Parse(services.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             // Start even while Redis is down; readiness says so until it is back.
             options.AbortOnConnectFail = false;
-            // PreserveAsyncOrder stays on (1.x's default): turned off, replies complete on the reader thread, and
-            // any synchronous call made from a continuation there deadlocks the connection; it bought no speed.
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<GameLog>();

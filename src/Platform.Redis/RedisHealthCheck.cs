@@ -7,6 +7,11 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // While disconnected the client holds commands back until it reconnects, so a ping would only wait.
+        if (!redis.IsConnected)
+        {
+            return HealthCheckResult.Unhealthy($"Redis does not answer: no connection to {string.Join(", ", redis.GetEndPoints().Select(e => e.ToString()))}");
+        }
         try
         {
             var roundTrip = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);

@@ -29,6 +29,12 @@ public static class RedisKeys
     /// <summary>Sorted set: live game id scored by its last activity (ms since epoch), for the idle sweep.</summary>
     public static readonly RedisKey LiveGames = "games:live";
 
+    /// <summary>
+    /// String: the number of the last batch script call of one process's batcher that Redis applied, so that a
+    /// call overtaken by a later one is refused (OrderedBatches). Expires a day after the last call.
+    /// </summary>
+    public static RedisKey ScriptCallOrder(string batcherId) => $"batches:{batcherId}:last-call";
+
     /// <summary>Stream of one job queue, consumed by a worker's consumer group.</summary>
     public static RedisKey JobQueue(string queue) => $"jobs:{queue}";
 }

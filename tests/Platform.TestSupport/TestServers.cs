@@ -18,9 +18,9 @@ public static class TestServers
     /// </summary>
     public static async Task<string> OwnRedisAsync()
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync(Redis);
+        using var redis = await ConnectionMultiplexer.ConnectAsync($"{Redis},allowAdmin=true");
         var db = redis.GetDatabase(0);
-        var databases = (long)((RedisResult[])(await db.ExecuteAsync("CONFIG", "GET", "databases"))!)[1];
+        var databases = long.Parse((await redis.GetServers()[0].ConfigGetAsync("databases")).Single().Value, System.Globalization.CultureInfo.InvariantCulture);
         var taken = await db.StringIncrementAsync("test:databases-given");
         if (taken >= databases)
         {
