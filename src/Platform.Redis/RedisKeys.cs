@@ -29,6 +29,12 @@ public static class RedisKeys
     /// <summary>Sorted set: live game id scored by its last activity (ms since epoch), for the idle sweep.</summary>
     public static readonly RedisKey LiveGames = "games:live";
 
+    /// <summary>
+    /// The prefix of every key Hangfire keeps for the workers' jobs (queues, jobs, states, servers, retries,
+    /// recurring jobs). One hash tag, as Hangfire's Redis storage needs: its transactions span its keys.
+    /// </summary>
+    public const string JobsPrefix = "{jobs}:";
+
     /// <summary>Stream of one job queue, consumed by a worker's consumer group.</summary>
     public static RedisKey JobQueue(string queue) => $"jobs:{queue}";
 }
