@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using GameChannels.SignalR;
 using Platform.Archive;
 using Platform.Games;
+using Platform.Jobs;
 using Platform.Redis;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Hosting;
@@ -17,6 +18,7 @@ var builder = PlatformHost.CreateWebBuilder(args);
 builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
 builder.AddPlatformRedis();
 builder.AddArchive();
+builder.AddPlatformJobs();
 builder.AddJoinTokens();
 builder.AddGameChannels();
 

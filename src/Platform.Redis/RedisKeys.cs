@@ -34,7 +34,4 @@ public static class RedisKeys
     /// recurring jobs). One hash tag, as Hangfire's Redis storage needs: its transactions span its keys.
     /// </summary>
     public const string JobsPrefix = "{jobs}:";
-
-    /// <summary>Stream of one job queue, consumed by a worker's consumer group.</summary>
-    public static RedisKey JobQueue(string queue) => $"jobs:{queue}";
 }

@@ -18,6 +18,8 @@ public static class GameChannelsExtensions
         services.AddSingleton<GameRooms>();
         services.AddSingleton<RoomServices>();
         services.AddSingleton<GameEnding>();
+        services.AddSingleton<GameEndedJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<GameEndedJobs>());
         services.AddSingleton<ChannelMetrics>();
         // The rooms and what they share refer to one another; Lazy breaks the circle.
         services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
