@@ -7,7 +7,7 @@ using Platform.ServiceDefaults.Hosting;
 var builder = PlatformHost.CreateWebBuilder(args);
 builder.AddPlatformRedis();
 builder.AddArchive();
-// The confirmations queue; its jobs (purchase emails) arrive with the purchases issue.
+// The confirmations queue; its jobs (purchase emails) arrive with issue 16.
 builder.AddJobServer(JobQueues.Confirmations);
 
 var app = builder.Build();

@@ -4,7 +4,7 @@ namespace MessageMigrator;
 
 /// <summary>
 /// The migrate queue's job for an ended game. For now it records that the end reached the migrator; moving
-/// the log to the archive and trimming Redis arrive with the archive issue, which fills this in. Idempotent:
+/// the log to the archive and trimming Redis arrive with issue 15 (the archive), which fills this in. Idempotent:
 /// a second delivery logs a second line and changes nothing.
 /// </summary>
 public sealed partial class ArchiveGameJob(ILogger<ArchiveGameJob> logger) : IArchiveGameJob

@@ -4,7 +4,7 @@ namespace Stats;
 
 /// <summary>
 /// The stats queue's job for an ended game. For now it records that the end reached Stats; computing the
-/// game's statistics arrives with the stats issue, which fills this in. Idempotent: a second delivery logs a
+/// game's statistics arrives with issue 17 (statistics), which fills this in. Idempotent: a second delivery logs a
 /// second line and changes nothing.
 /// </summary>
 public sealed partial class GameStatsJob(ILogger<GameStatsJob> logger) : IGameStatsJob

@@ -11,7 +11,7 @@ namespace GameChannels.Core;
 /// </summary>
 /// <remarks>
 /// A game whose job is never enqueued (the queue full, the process stopped first, Redis down until then) has
-/// game.ended in its log and its status ended: MessageMigrator's recurring sweep (the archive issue) finds it.
+/// game.ended in its log and its status ended: MessageMigrator's recurring sweep (issue 15, the archive) finds it.
 /// </remarks>
 public sealed partial class GameEndedJobs(IBackgroundJobClient jobs, TimeProvider time, ILogger<GameEndedJobs> logger) : BackgroundService
 {
