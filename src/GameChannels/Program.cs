@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using GameChannels.SignalR;
 using Platform.Archive;
 using Platform.Games;
-using Platform.Jobs;
 using Platform.Redis;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Hosting;
@@ -18,7 +17,6 @@ var builder = PlatformHost.CreateWebBuilder(args);
 builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
 builder.AddPlatformRedis();
 builder.AddArchive();
-builder.AddPlatformJobs();
 builder.AddJoinTokens();
 builder.AddGameChannels();
 

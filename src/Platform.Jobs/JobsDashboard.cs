@@ -71,7 +71,7 @@ public static class JobsDashboard
             {
                 http.Response.Headers.WWWAuthenticate = "Basic realm=\"Platform jobs\", charset=\"UTF-8\"";
             }
-            return Task.FromResult(false); // 401: Hangfire answers with no body
+            return Task.FromResult(false); // Hangfire answers 401
         }
 
         /// <summary>
