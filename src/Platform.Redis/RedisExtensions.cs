@@ -24,7 +24,6 @@ public static class RedisExtensions
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<GameLog>();
-        builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddSingleton<GamePresence>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         return builder;

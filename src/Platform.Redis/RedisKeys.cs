@@ -35,6 +35,9 @@ public static class RedisKeys
     /// </summary>
     public static RedisKey ScriptCallOrder(string batcherId) => $"batches:{batcherId}:last-call";
 
-    /// <summary>Stream of one job queue, consumed by a worker's consumer group.</summary>
-    public static RedisKey JobQueue(string queue) => $"jobs:{queue}";
+    /// <summary>
+    /// The prefix of every key Hangfire keeps for the workers' jobs (queues, jobs, states, servers, retries,
+    /// recurring jobs). One hash tag, as Hangfire's Redis storage needs: its transactions span its keys.
+    /// </summary>
+    public const string JobsPrefix = "{jobs}:";
 }

@@ -3,6 +3,8 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
+using Platform.Jobs;
+using Platform.Jobs.Contracts;
 using Platform.Redis;
 using Platform.TestSupport;
 using Platform.TestSupport.Channels;
@@ -32,7 +34,12 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         await using var dataSource = server.Database.CreateDataSource();
         await using var status = dataSource.CreateCommand($"SELECT status FROM games WHERE game_id = '{game.GameId}'");
         (await status.ExecuteScalarAsync().DefaultTimeout()).ShouldBe("ended");
-        (await JobsFor(game.GameId)).ShouldHaveSingleItem().ShouldContain($"\"lastSeq\":{ended}");
+        var jobs = await JobsFor(game.GameId, 2);
+        jobs.Select(j => (j.Contract, j.Queue)).ShouldBe([(typeof(IArchiveGameJob), JobQueues.Migrate), (typeof(IGameStatsJob), JobQueues.Stats)], ignoreOrder: true);
+        jobs.ShouldAllBe(j => j.Game.LastSeq == ended && j.Game.Reason == "host");
+        using var http = new HttpClient { BaseAddress = server.Address };
+        (await http.GetAsync("hangfire").DefaultTimeout()).StatusCode
+            .ShouldBe(System.Net.HttpStatusCode.NotFound, "the channel server, which players reach, serves no dashboard");
     }
 
     [Fact]
@@ -62,7 +69,7 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         var log = await late.ResumeAllAsync(0);
         log.First().Type().ShouldBe("game.ended");
         log.First().GetProperty("body").GetRawText().ShouldBe("""{"reason":"idle"}""");
-        (await JobsFor(game.GameId)).ShouldHaveSingleItem();
+        (await JobsFor(game.GameId, 2)).ShouldAllBe(j => j.Game.Reason == "idle");
         }
         finally
         {
@@ -202,11 +209,21 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
         throw new TimeoutException("the restarted channel server never became ready");
     }
 
-    private static async Task<List<string>> JobsFor(string gameId)
+    /// <summary>
+    /// The Hangfire jobs posted for the game, each with the queue it was put on, found in any state: a worker
+    /// another test started on the same database may have run them already.
+    /// </summary>
+    private static async Task<List<(Type Contract, string Queue, GameEnded Game)>> JobsFor(string gameId, int expected)
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
-        var entries = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("XRANGE", RedisKeys.JobQueue(JobQueue.GameEnded), "-", "+"))!;
-        return entries.Select(e => (string)((RedisValue[])((RedisResult[])e!)[1]!)[1]!).Where(p => p.Contains(gameId, StringComparison.Ordinal)).ToList();
+        await using var jobs = await TestJobs.ConnectAsync(TestServers.Redis);
+        var found = await Wait.Eventually(() =>
+        {
+            var posted = new[] { JobQueues.Migrate, JobQueues.Stats }.SelectMany(jobs.All).DistinctBy(j => j.Id)
+                .Where(j => j.Job.Args.FirstOrDefault() is GameEnded game && game.GameId == gameId)
+                .Select(j => (j.Job.Type, jobs.Queue(j.Id)!, (GameEnded)j.Job.Args[0])).ToList();
+            return posted.Count >= expected ? posted : null;
+        }, TaskTimeouts.Default, $"{expected} jobs for game {gameId}");
+        return found;
     }
 
     private sealed class IdleServer : ChannelServer

@@ -44,6 +44,9 @@ public sealed class LogTimingTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Hangfire logs through the last host's logger factory, process-wide: let go of this one before it is
+        // disposed, or the other tests' Hangfire clients in this process fail on it.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
         _host.Dispose();
         await _database.DisposeAsync();
     }

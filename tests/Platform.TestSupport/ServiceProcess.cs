@@ -104,6 +104,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGKILL (kill -9): the process ends at once, with no chance to hand back its work.</summary>
+    public void KillHard()
+    {
+        if (Kill(_process.Id, SigKill) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGKILL) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        _process.WaitForExit();
+    }
+
     /// <summary>Polls /health/ready until it answers 200 (or the process dies, or time runs out).</summary>
     public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
     {
@@ -159,6 +169,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             or "JOURNAL_STREAM" or "ASPNETCORE_URLS" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT";
 
     private const int SigTerm = 15;
+
+    private const int SigKill = 9;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

@@ -18,7 +18,8 @@ public static class TestServers
     /// </summary>
     public static async Task<string> OwnRedisAsync()
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync($"{Redis},allowAdmin=true");
+        // CONFIG is an admin command: StackExchange.Redis 2 and later refuse it on a connection without allowAdmin.
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Redis + ",allowAdmin=true");
         var db = redis.GetDatabase(0);
         var databases = long.Parse((await redis.GetServers()[0].ConfigGetAsync("databases")).Single().Value, System.Globalization.CultureInfo.InvariantCulture);
         var taken = await db.StringIncrementAsync("test:databases-given");

@@ -68,6 +68,9 @@ public class SettingsRefusalTests
     [InlineData("GameChannels", "PLATFORM_TOKENS__KEYS__k1", "c2hvcnQ=", "Invalid setting Tokens:Keys:k1 (env PLATFORM_TOKENS__KEYS__K1, flag --Tokens:Keys:k1): must be base64 of exactly 32 bytes")]
     [InlineData("Web", "PLATFORM_TOKENS__CURRENTKEYID", "nope", "Invalid setting Tokens:CurrentKeyId (env PLATFORM_TOKENS__CURRENTKEYID, flag --Tokens:CurrentKeyId): names no key in Tokens:Keys")]
     [InlineData("Web", "PLATFORM_CHANNELS__PUBLICURL", "play.example.com", "Invalid setting Channels:PublicUrl (env PLATFORM_CHANNELS__PUBLICURL, flag --Channels:PublicUrl): must be an absolute http or https URL")]
+    [InlineData("Stats", "PLATFORM_JOBS__WORKERCOUNT", "2", "Invalid setting Jobs:WorkerCount (env PLATFORM_JOBS__WORKERCOUNT, flag --Jobs:WorkerCount): must be 1 in the worker of the stats queue, which runs one job at a time")]
+    [InlineData("MessageMigrator", "PLATFORM_JOBS__RETRYDELAYSSECONDS", "10,soon", "Invalid setting Jobs:RetryDelaysSeconds (env PLATFORM_JOBS__RETRYDELAYSSECONDS, flag --Jobs:RetryDelaysSeconds): '10,soon' is not a comma-separated list of seconds")]
+    [InlineData("MessageMigrator", "PLATFORM_JOBS__DASHBOARDUSER", "ops", "Invalid setting Jobs:DashboardPassword (env PLATFORM_JOBS__DASHBOARDPASSWORD, flag --Jobs:DashboardPassword): must be at least 12 characters when Jobs:DashboardUser is set")]
     public async Task AServiceRefusesABadSettingOfItsOwn(string project, string variable, string value, string expected)
     {
         await using var process = await RunAsync(project, new() { [variable] = value });

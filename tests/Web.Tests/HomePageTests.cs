@@ -44,5 +44,7 @@ public class HomePageTests
 
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await http.GetAsync("hangfire").DefaultTimeout()).StatusCode
+            .ShouldBe(System.Net.HttpStatusCode.NotFound, "players never reach the jobs dashboard: only a worker serves it");
     }
 }

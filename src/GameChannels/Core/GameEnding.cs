@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Platform.Archive.Games;
 using Platform.Games;
+using Platform.Jobs.Contracts;
 using Platform.Redis;
 
 namespace GameChannels.Core;
@@ -9,10 +9,8 @@ namespace GameChannels.Core;
 /// What follows a game's end, once game.ended is in its log: the status everyone reads, the archive's record,
 /// and a job for the workers that follow (statistics, moving the log to the archive).
 /// </summary>
-public sealed partial class GameEnding(GameLog log, IGameStore store, JobQueue jobs, TimeProvider time, ILogger<GameEnding> logger)
+public sealed partial class GameEnding(GameLog log, IGameStore store, GameEndedJobs jobs, TimeProvider time, ILogger<GameEnding> logger)
 {
-    private sealed record GameEndedJob(string GameId, string Reason, long LastSeq, DateTimeOffset EndedAt);
-
     public async Task EndedAsync(string gameId, string reason, long lastSeq)
     {
         var endedAt = time.GetUtcNow();
@@ -26,8 +24,8 @@ public sealed partial class GameEnding(GameLog log, IGameStore store, JobQueue j
             // The end is in the log and in Redis, which Web also reads; the job's consumers record it again.
             LogArchiveNotUpdated(gameId, e.Message);
         }
-        await jobs.PostAsync(JobQueue.GameEnded,
-            JsonSerializer.Serialize(new GameEndedJob(gameId, reason, lastSeq, endedAt), JsonSerializerOptions.Web));
+        // Queued in memory, enqueued in Hangfire off this path (the caller may hold the game's lock).
+        jobs.Post(new GameEnded(gameId, reason, lastSeq, endedAt));
         await log.ForgetLiveAsync(gameId);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Platform.Games;
+using Platform.Jobs;
 using Platform.ServiceDefaults.Configuration;
 
 namespace GameChannels.SignalR;
@@ -18,6 +19,10 @@ public static class GameChannelsExtensions
         services.AddSingleton<GameRooms>();
         services.AddSingleton<RoomServices>();
         services.AddSingleton<GameEnding>();
+        // Ended games become jobs for the workers: this process is a Hangfire client only.
+        builder.AddPlatformJobs();
+        services.AddSingleton<GameEndedJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<GameEndedJobs>());
         services.AddSingleton<ChannelMetrics>();
         // The rooms and what they share refer to one another; Lazy breaks the circle.
         services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
