@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -36,12 +37,17 @@ public static class ServiceDefaultsExtensions
             }
         });
 
+        // READY=1 and STOPPING=1 (and SIGTERM) when systemd is the parent process; SystemdWatchdog adds WATCHDOG=1.
+        builder.Services.AddSystemd();
+        builder.Services.AddHostedService<SystemdWatchdog>();
+
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
-        builder.Services.PostConfigure<ConsoleLoggerOptions>(console =>
-            // journald stores the priority prefix and its own timestamp; elsewhere one JSON object per line.
-            console.FormatterName ??= Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null
-                ? ConsoleFormatterNames.Json
+        builder.Services.AddOptions<ConsoleLoggerOptions>().PostConfigure<IConfiguration>((console, configuration) =>
+            // The setting wins. Else journald's format whenever the output is the journal (JOURNAL_STREAM), which
+            // AddSystemd only picks when its parent is systemd; elsewhere one JSON object per line.
+            console.FormatterName = configuration["Logging:Console:FormatterName"] is { Length: > 0 } configured ? configured
+                : Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null ? ConsoleFormatterNames.Json
                 : ConsoleFormatterNames.Systemd);
         builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
         {
@@ -50,7 +56,6 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<SystemdNotifier>();
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton<MetricsScraper>();
         builder.Services.AddProblemDetails();
