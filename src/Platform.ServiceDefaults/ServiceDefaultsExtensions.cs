@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,12 +10,27 @@ using Microsoft.Extensions.Logging.Console;
 using Platform.ServiceDefaults.Configuration;
 using Platform.ServiceDefaults.Health;
 using Platform.ServiceDefaults.Hosting;
-using Platform.ServiceDefaults.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Platform.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>
+    /// What /metrics exports: ASP.NET Core's own meters (requests, connections, queued connections and
+    /// requests, SignalR), the runtime's (CPU, memory, GC) and every meter the platform names "Platform.*".
+    /// </summary>
+    private static readonly string[] Meters =
+    [
+        "Platform.*",
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.SignalR",
+        "System.Runtime",
+    ];
+
     /// <summary>
     /// What every service and tool shares: PLATFORM_ environment variables between appsettings.json and
     /// command-line flags, validated settings, structured console logs (journald's format under systemd),
@@ -57,14 +71,20 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
-        builder.Services.AddSingleton<MetricsScraper>();
+        builder.Services.AddOpenTelemetry()
+            // target_info{service_name="GameChannels"}: which service a scrape came from.
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+            .AddMeter(Meters)
+            // Each scrape collects afresh, so a reading taken right after an event shows it.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddProblemDetails();
         return builder;
     }
 
     /// <summary>
     /// /health/live (the process answers), /health/ready (every check tagged "ready" passes) and /metrics
-    /// (Prometheus text). Errors become problem+json responses without a stack trace.
+    /// (Prometheus text, from OpenTelemetry's exporter). Errors become problem+json responses without a stack trace.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -82,9 +102,7 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponse.WriteAsync,
         });
 
-        // Created now rather than on the first scrape, so counters count from the start.
-        var metrics = app.Services.GetRequiredService<MetricsScraper>();
-        app.MapGet("/metrics", () => TypedResults.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }
