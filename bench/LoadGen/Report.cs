@@ -37,8 +37,12 @@ internal sealed record ServerMetrics(double GcPauseSeconds, long Gen0, long Gen1
     public static ServerMetrics Parse(string text)
     {
         var lines = text.Split('\n');
-        double Value(string name) => lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
+        // name{labels} value: the exporter adds labels of its own (otel_scope_name), so one is looked for among them.
+        double Value(string name, string? label = null) => lines
+            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Where(l => label is null || l.Contains(label, StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.IndexOf(' ', l.LastIndexOf('}') + 1) + 1)..].Split(' ')[0], CultureInfo.InvariantCulture))
+            .FirstOrDefault();
         // name_bucket{le="0.005"} 12, cumulative; +Inf as infinity.
         SortedList<double, long> Buckets(string name)
         {
@@ -53,9 +57,9 @@ internal sealed record ServerMetrics(double GcPauseSeconds, long Gen0, long Gen1
             return buckets;
         }
         return new ServerMetrics(Value("dotnet_gc_pause_time_seconds_total"),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen0\"}"),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen1\"}"),
-            (long)Value("dotnet_gc_collections_total{gc_heap_generation=\"gen2\"}"),
+            (long)Value("dotnet_gc_collections_total", "gc_heap_generation=\"gen0\""),
+            (long)Value("dotnet_gc_collections_total", "gc_heap_generation=\"gen1\""),
+            (long)Value("dotnet_gc_collections_total", "gc_heap_generation=\"gen2\""),
             Buckets("platform_channel_join_duration_seconds"), Buckets("platform_channel_resume_duration_seconds"),
             Buckets("platform_channel_upgrade_duration_seconds"));
     }

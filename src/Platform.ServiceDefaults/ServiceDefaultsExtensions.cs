@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,12 +10,27 @@ using Microsoft.Extensions.Logging.Console;
 using Platform.ServiceDefaults.Configuration;
 using Platform.ServiceDefaults.Health;
 using Platform.ServiceDefaults.Hosting;
-using Platform.ServiceDefaults.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Platform.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>
+    /// What /metrics exports: ASP.NET Core's own meters (requests, connections, queued connections and
+    /// requests, SignalR), the runtime's (CPU, memory, GC) and every meter the platform names "Platform.*".
+    /// </summary>
+    private static readonly string[] Meters =
+    [
+        "Platform.*",
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.SignalR",
+        "System.Runtime",
+    ];
+
     /// <summary>
     /// What every service and tool shares: PLATFORM_ environment variables between appsettings.json and
     /// command-line flags, validated settings, structured console logs (journald's format under systemd),
@@ -36,12 +51,17 @@ public static class ServiceDefaultsExtensions
             }
         });
 
+        // READY=1 and STOPPING=1 (and SIGTERM) when systemd is the parent process; SystemdWatchdog adds WATCHDOG=1.
+        builder.Services.AddSystemd();
+        builder.Services.AddHostedService<SystemdWatchdog>();
+
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
-        builder.Services.PostConfigure<ConsoleLoggerOptions>(console =>
-            // journald stores the priority prefix and its own timestamp; elsewhere one JSON object per line.
-            console.FormatterName ??= Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null
-                ? ConsoleFormatterNames.Json
+        builder.Services.AddOptions<ConsoleLoggerOptions>().PostConfigure<IConfiguration>((console, configuration) =>
+            // The setting wins. Else journald's format whenever the output is the journal (JOURNAL_STREAM), which
+            // AddSystemd only picks when its parent is systemd; elsewhere one JSON object per line.
+            console.FormatterName = configuration["Logging:Console:FormatterName"] is { Length: > 0 } configured ? configured
+                : Environment.GetEnvironmentVariable("JOURNAL_STREAM") is null ? ConsoleFormatterNames.Json
                 : ConsoleFormatterNames.Systemd);
         builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
         {
@@ -50,16 +70,21 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<SystemdNotifier>();
         builder.Services.AddHealthChecks();
-        builder.Services.AddSingleton<MetricsScraper>();
+        builder.Services.AddOpenTelemetry()
+            // target_info{service_name="GameChannels"}: which service a scrape came from.
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+            .AddMeter(Meters)
+            // Each scrape collects afresh, so a reading taken right after an event shows it.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddProblemDetails();
         return builder;
     }
 
     /// <summary>
     /// /health/live (the process answers), /health/ready (every check tagged "ready" passes) and /metrics
-    /// (Prometheus text). Errors become problem+json responses without a stack trace.
+    /// (Prometheus text, from OpenTelemetry's exporter). Errors become problem+json responses without a stack trace.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -77,9 +102,7 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponse.WriteAsync,
         });
 
-        // Created now rather than on the first scrape, so counters count from the start.
-        var metrics = app.Services.GetRequiredService<MetricsScraper>();
-        app.MapGet("/metrics", () => TypedResults.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

@@ -35,8 +35,7 @@ public class LimitTests(SmallLimitsServer server) : IClassFixture<SmallLimitsSer
         (await a.ResumeAllAsync(0)).Chats().ShouldBeEmpty();
         (await a.SendAsync("chat", new { text = "fits" })).ShouldBeGreaterThan(0, "the connection is still usable");
 
-        using var http = new HttpClient { BaseAddress = server.Address };
-        (await http.GetStringAsync("metrics").DefaultTimeout()).ShouldContain("platform_channel_refused_total{code=\"too_large\"}");
+        (await ScrapedMetrics.ReadAsync(server.Address)).Value("platform_channel_refused_total{code=\"too_large\"}").ShouldBeGreaterThan(0);
     }
 
     [Fact]

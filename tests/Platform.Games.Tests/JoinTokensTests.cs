@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Platform.Games.Tests;
 
@@ -6,13 +7,6 @@ public class JoinTokensTests
 {
     private static readonly string KeyA = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
     private static readonly string KeyB = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(255 - i)).ToArray());
-
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 
     private static JoinTokens Tokens(TimeProvider time, string current, params (string Id, string Key)[] keys) =>
         new(Options.Create(new TokenOptions { Keys = keys.ToDictionary(k => k.Id, k => k.Key), CurrentKeyId = current, LifetimeHours = 24 }), time);
@@ -45,13 +39,13 @@ public class JoinTokensTests
     [Fact]
     public void AnExpiredTokenIsRefused()
     {
-        var clock = new Clock(DateTimeOffset.Parse("2026-11-21T10:00:00Z"));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-21T10:00:00Z"));
         var tokens = Tokens(clock, "a", ("a", KeyA));
         var sealedToken = tokens.Seal(tokens.Issue("K7QX3M", "p1", 2, "chat", "Bob"));
 
-        clock.Now = clock.Now.AddHours(23.9);
+        clock.Advance(TimeSpan.FromHours(23.9));
         tokens.TryOpen(sealedToken, out _, out _).ShouldBeTrue();
-        clock.Now = clock.Now.AddHours(0.2);
+        clock.Advance(TimeSpan.FromHours(0.2));
         tokens.TryOpen(sealedToken, out _, out var problem).ShouldBeFalse();
         problem.ShouldBe("the token has expired; join the game again");
     }

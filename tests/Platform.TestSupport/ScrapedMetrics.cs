@@ -13,7 +13,30 @@ public sealed class ScrapedMetrics(string text)
         return new ScrapedMetrics(await http.GetStringAsync("metrics").DefaultTimeout());
     }
 
-    /// <summary>The value of one series, named with its labels as the scrape writes them; 0 if absent.</summary>
-    public long Value(string series) => _lines.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-        .Select(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
+    /// <summary>
+    /// The value of one series, written as a query would: <c>name</c> or <c>name{label="value",...}</c>.
+    /// Labels not named (the exporter's <c>otel_scope_name</c>, for one) may be on the line too; 0 if absent.
+    /// </summary>
+    public long Value(string series)
+    {
+        var brace = series.IndexOf('{');
+        var name = brace < 0 ? series : series[..brace];
+        var wanted = brace < 0 ? [] : series[(brace + 1)..^1].Split(',');
+        foreach (var line in _lines.Where(l => !l.StartsWith('#')))
+        {
+            var end = line.IndexOfAny(['{', ' ']);
+            if (end < 0 || line[..end] != name)
+            {
+                continue;
+            }
+            var labels = line[end] == '{' ? "," + line[(end + 1)..line.LastIndexOf('}')] + "," : "";
+            if (wanted.All(label => labels.Contains("," + label + ",", StringComparison.Ordinal)))
+            {
+                // name{labels} value [timestamp]
+                var value = line[(line[end] == '{' ? line.LastIndexOf('}') + 2 : end + 1)..].Split(' ')[0];
+                return long.Parse(value, CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
 }

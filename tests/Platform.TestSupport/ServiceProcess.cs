@@ -33,17 +33,27 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Starts <paramref name="project"/> with only the given PLATFORM_ settings (none inherited from the
     /// test runner) and, for a service, a free port of its own, or <paramref name="port"/> when another
     /// process must know the address before this one starts.
+    /// With <paramref name="underSystemd"/>, its parent process is named <c>systemd</c>, which is how
+    /// Microsoft.Extensions.Hosting.Systemd tells that systemd started it.
     /// </summary>
     public static ServiceProcess Start(
-        string project, Dictionary<string, string?> environment, IEnumerable<string>? args = null, bool listen = true, int? port = null)
+        string project, Dictionary<string, string?> environment, IEnumerable<string>? args = null, bool listen = true, int? port = null,
+        bool underSystemd = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(underSystemd ? FakeSystemd.Value : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (underSystemd)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(ForwardingScript);
+            info.ArgumentList.Add("systemd");
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(RepoPaths.Binary(project));
         foreach (var arg in args ?? [])
         {
@@ -77,14 +87,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>A service wired to this run's Redis and to <paramref name="database"/>.</summary>
     public static ServiceProcess StartWithServers(
-        string project, TestDatabase database, Dictionary<string, string?>? extra = null, IEnumerable<string>? args = null, int? port = null)
+        string project, TestDatabase database, Dictionary<string, string?>? extra = null, IEnumerable<string>? args = null, int? port = null,
+        bool underSystemd = false)
     {
         var environment = TestServers.Environment(database);
         foreach (var (name, value) in extra ?? [])
         {
             environment[name] = value;
         }
-        return Start(project, environment, args, port: port);
+        return Start(project, environment, args, port: port, underSystemd: underSystemd);
     }
 
     /// <summary>Waits for the process to end on its own and returns its exit code.</summary>
@@ -171,6 +182,25 @@ public sealed class ServiceProcess : IAsyncDisposable
     private const int SigTerm = 15;
 
     private const int SigKill = 9;
+
+    /// <summary>A copy of bash named <c>systemd</c>, so that /proc/PARENT/comm says "systemd".</summary>
+    private static readonly Lazy<string> FakeSystemd = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("platform-fake-systemd-").FullName;
+        var path = Path.Combine(folder, "systemd");
+        File.Copy("/bin/bash", path); // with its mode: executable
+        return path;
+    });
+
+    // Stays the service's parent (no exec), passes SIGTERM on as systemd would send it, and exits with the
+    // service's code. A wait cut short by the trap is waited again.
+    private const string ForwardingScript = """
+        "$@" & child=$!
+        trap 'kill -TERM "$child"' TERM
+        wait "$child"; status=$?
+        while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
+        exit "$status"
+        """;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

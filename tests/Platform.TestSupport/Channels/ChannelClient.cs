@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.TestSupport.Channels;
 
@@ -72,10 +70,10 @@ public sealed class ChannelClient : IAsyncDisposable
     /// <summary>Connects; with <paramref name="resume"/>, also resumes from 0 so that it receives live messages.</summary>
     public static async Task<ChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true)
     {
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory, WebSocketConnectionFactory>();
-        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(ChannelUri(server, gameId, token)));
-        var connection = builder.Build();
+        // Straight over a WebSocket with no negotiate request, as the browser library connects.
+        var connection = new HubConnectionBuilder()
+            .WithUrl(ChannelUri(server, gameId, token), HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
+            .Build();
         var client = new ChannelClient(connection);
         await connection.StartAsync().DefaultTimeout();
         if (resume)
