@@ -33,6 +33,7 @@ public sealed class LogTimingTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(TestServers.Environment(_database)
             .ToDictionary(setting => setting.Key["PLATFORM_".Length..].Replace("__", ":", StringComparison.Ordinal), setting => setting.Value));
+        builder.Configuration["Channels:MaxPendingPerGame"] = $"{MaxPending}";
         builder.Services.AddSingleton(TimeProvider.System); // the service host registers it
         builder.AddPlatformRedis();
         builder.AddArchive();
@@ -49,6 +50,35 @@ public sealed class LogTimingTests : IAsyncLifetime
         Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
         _host.Dispose();
         await _database.DisposeAsync();
+    }
+
+    private const int MaxPending = 4;
+
+    [Fact]
+    public async Task AGameTakesNoMoreMessagesThanItHasOnTheirWayToRedisAndLosesNone()
+    {
+        var (_, room, a, b) = await TwoPlayersAsync();
+        await Until(() => a.Seqs.Count >= 1, "a sees b connect");
+        var seen = a.Seqs.Count;
+
+        var appendsBefore = Log.Appends;
+        var release = Log.HoldAppends();
+        var issued = new List<Task<long>>();
+        for (var i = 0; i < MaxPending; i++)
+        {
+            issued.Add(await room.BeginSendAsync(i % 2 == 0 ? a : b, Send("chat", $"{i}")).DefaultTimeout());
+        }
+        // The next send is not given its place while the game's first messages wait for Redis: the transport
+        // reads that connection's next record only once it is.
+        var next = room.BeginSendAsync(a, Send("chat", "next"));
+        (await Task.WhenAny(next, Task.Delay(500))).ShouldNotBe(next, "a send past the limit waits");
+        (Log.Appends - appendsBefore).ShouldBe(MaxPending, "nothing past the limit is on its way to Redis");
+
+        release();
+        issued.Add(await next.DefaultTimeout());
+        var numbers = await Task.WhenAll(issued).DefaultTimeout();
+        numbers.ShouldBe(Enumerable.Range(0, MaxPending + 1).Select(i => numbers[0] + i), "every message, once, in the order sent");
+        await Until(() => a.Seqs.Count >= seen + MaxPending + 1, "a is relayed all of them");
     }
 
     private GameRooms Rooms => _host.Services.GetRequiredService<GameRooms>();
@@ -263,7 +293,7 @@ public sealed class LogTimingTests : IAsyncLifetime
 
         public Func<Task>? AfterNextPage { get; set; }
 
-        /// <summary>Holds every append from now until the returned action is called.</summary>
+        /// <summary>Holds every append from now until the returned action is called; then they go on in the order asked.</summary>
         public Action HoldAppends()
         {
             var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -275,17 +305,48 @@ public sealed class LogTimingTests : IAsyncLifetime
             };
         }
 
+        private int _appends;
+        private Task _previous = Task.CompletedTask;
+        private readonly Lock _order = new();
+
+        /// <summary>Appends asked for since the log was made.</summary>
+        public int Appends => Volatile.Read(ref _appends);
+
         public override async Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
         {
+            Interlocked.Increment(ref _appends);
             if (_held is { } held)
             {
+                // Each held append waits for the release and for the one asked before it, as the real log's order.
+                Task previous;
+                var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_order)
+                {
+                    (previous, _previous) = (_previous, mine.Task);
+                }
                 await held.Task;
+                await previous;
+                try
+                {
+                    return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, mine);
+                }
+                finally
+                {
+                    mine.TrySetResult();
+                }
             }
+            return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, null);
+        }
+
+        private async Task<AppendResult> AppendHeldAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive, TaskCompletionSource? asked)
+        {
             if (FailAppends)
             {
                 throw new TimeoutException("the test made the log unreachable");
             }
-            var appended = await base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+            var append = base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+            asked?.TrySetResult(); // in the real log's order now: the next held one may go
+            var appended = await append;
             return LoseAnswers ? throw new TimeoutException("the test lost Redis's answer") : appended;
         }
 

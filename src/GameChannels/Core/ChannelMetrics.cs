@@ -9,6 +9,7 @@ public sealed class ChannelMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _droppedSlow;
+    private readonly Counter<long> _sendsWaited;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _upgrades;
     private readonly Histogram<double> _appendSeconds;
@@ -26,6 +27,8 @@ public sealed class ChannelMetrics
         _delivered = meter.CreateCounter<long>("platform.channel.messages.delivered", "{message}", "Messages handed to a connection");
         _refused = meter.CreateCounter<long>("platform.channel.refused", "{message}", "Requests refused, by error code");
         _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
+        _sendsWaited = meter.CreateCounter<long>("platform.channel.sends.waited", "{message}",
+            "Players' messages that waited for their game's earlier messages to reach Redis (Channels:MaxPendingPerGame)");
         _connections = meter.CreateUpDownCounter<long>("platform.channel.connections", "{connection}", "Open game connections");
         _upgrades = meter.CreateCounter<long>("platform.channel.upgrades", "{connection}",
             "Plain WebSocket upgrades accepted, by way: direct (below HTTP) or http");
@@ -55,6 +58,8 @@ public sealed class ChannelMetrics
     public void Refused(string code) => _refused.Add(1, new KeyValuePair<string, object?>("code", code));
 
     public void DroppedSlow() => _droppedSlow.Add(1);
+
+    public void SendWaited() => _sendsWaited.Add(1);
 
     public void Connected(int change) => _connections.Add(change);
 

@@ -35,6 +35,13 @@ public sealed class ChannelOptions
     [Range(8, 100_000, ErrorMessage = "must be between 8 and 100000")]
     public int SendQueueLength { get; set; } = 512;
 
+    /// <summary>
+    /// Players' messages one game may have on their way to Redis. A server that falls behind then reads the
+    /// game's connections only as fast as Redis logs their messages, instead of holding what they send.
+    /// </summary>
+    [Range(1, 10_000, ErrorMessage = "must be between 1 and 10000")]
+    public int MaxPendingPerGame { get; set; } = 32;
+
     /// <summary>Messages per Resume answer.</summary>
     [Range(1, 10_000, ErrorMessage = "must be between 1 and 10000")]
     public int ResumePageSize { get; set; } = 500;

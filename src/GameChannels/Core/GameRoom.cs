@@ -22,6 +22,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     // The connections relayed every new message, each with the number up to which its resume page had them.
     private readonly List<LiveMember> _live = [];
     private readonly TokenBucket _limiter = new(services.Time, services.Options.MessagesPerSecondPerGame, services.Options.BurstPerGame);
+    // Players' messages on their way to Redis; a send waits for room here before it is issued (backpressure).
+    private readonly SemaphoreSlim _pending = new(services.Options.MaxPendingPerGame, services.Options.MaxPendingPerGame);
     private IRulesState? _rules;
     private bool _ended;
     private bool _closed;
@@ -231,6 +233,37 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             throw ChannelException.RateLimited("in this game");
         }
+        // The transports read a connection's next record once this returns, so waiting here for the game's
+        // earlier messages to reach Redis is what slows a sender down to the pace of the log.
+        if (!_pending.Wait(0))
+        {
+            services.Metrics.SendWaited();
+            await _pending.WaitAsync();
+        }
+        Task<long> relayed;
+        try
+        {
+            relayed = await IssueSendAsync(member, request, clientMsgId, type, body);
+        }
+        catch
+        {
+            _pending.Release();
+            throw;
+        }
+        if (relayed.IsCompleted)
+        {
+            _pending.Release();
+        }
+        else
+        {
+            _ = relayed.ContinueWith(static (_, pending) => ((SemaphoreSlim)pending!).Release(), _pending,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return relayed;
+    }
+
+    private async Task<Task<long>> IssueSendAsync(IMember member, SendRequest request, string clientMsgId, string type, JsonElement body)
+    {
         var seat = member.Player.Seat;
         var clientIdKey = string.Create(CultureInfo.InvariantCulture, $"{seat}:{clientMsgId}");
 
