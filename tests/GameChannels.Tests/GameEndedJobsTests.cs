@@ -22,7 +22,7 @@ public class GameEndedJobsTests
         var ended = new GameEnded("G1", "host", 5, DateTimeOffset.UtcNow);
         jobs.Post(ended);
 
-        var created = await Wait.Eventually(() => client.Created.Count >= 2 ? client.Created.ToList() : null,
+        var created = await Eventually.ForAsync(() => client.Created.Count >= 2 ? client.Created.ToList() : null,
             TimeSpan.FromSeconds(10), "both jobs to be enqueued after two failures");
         created.Select(j => j.Type).ShouldBe([typeof(IArchiveGameJob), typeof(IGameStatsJob)], "each once, the migrator's not again when the stats one failed");
         created.ShouldAllBe(j => Equals(j.Args[0], ended));

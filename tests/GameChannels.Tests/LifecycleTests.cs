@@ -216,7 +216,7 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
     private static async Task<List<(Type Contract, string Queue, GameEnded Game)>> JobsFor(string gameId, int expected)
     {
         await using var jobs = await TestJobs.ConnectAsync(TestServers.Redis);
-        var found = await Wait.Eventually(() =>
+        var found = await Eventually.ForAsync(() =>
         {
             var posted = new[] { JobQueues.Migrate, JobQueues.Stats }.SelectMany(jobs.All).DistinctBy(j => j.Id)
                 .Where(j => j.Job.Args.FirstOrDefault() is GameEnded game && game.GameId == gameId)

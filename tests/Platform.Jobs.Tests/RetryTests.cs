@@ -40,7 +40,7 @@ public partial class RetryTests
         requeue.Headers.Add(Meta(page, "csrf-header"), Meta(page, "csrf-token"));
         (await http.SendAsync(requeue)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
-        await Wait.Eventually(() => jobs.History(id).Count(h => h.StateName == "Processing") == 4 && jobs.State(id) == "Failed" ? "again" : null,
+        await Eventually.ForAsync(() => jobs.History(id).Count(h => h.StateName == "Processing") == 4 && jobs.State(id) == "Failed" ? "again" : null,
             TimeSpan.FromSeconds(30), "the requeued job to run once more and, its retries used up, fail at once");
     }
 

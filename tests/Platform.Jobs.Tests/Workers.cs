@@ -29,6 +29,6 @@ internal static class Workers
 
     /// <summary>Waits until <paramref name="count"/> Hangfire servers serve the migrate queue.</summary>
     public static Task WaitUntilServingAsync(TestJobs jobs, ServiceProcess worker, int count = 1) =>
-        Wait.Eventually(() => jobs.Monitoring.Servers().Count(s => s.Queues.Contains(JobQueues.Migrate)) >= count ? "serving" : null,
+        Eventually.ForAsync(() => jobs.Monitoring.Servers().Count(s => s.Queues.Contains(JobQueues.Migrate)) >= count ? "serving" : null,
             TimeSpan.FromSeconds(60), "the migrator's Hangfire server to start\n" + worker.Describe());
 }

@@ -6,20 +6,32 @@ namespace Platform.TestSupport;
 /// </summary>
 public static class Eventually
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    /// <summary>Asks <paramref name="probe"/> until it answers non-null, and returns that answer.</summary>
+    public static async Task<T> ForAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout, string because) where T : class
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition().WaitAsync(timeout))
+        var limit = timeout ?? TaskTimeouts.Default;
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
         {
-            if (DateTime.UtcNow >= deadline)
+            if (await probe().DefaultTimeout() is { } answer)
             {
-                throw new TimeoutException($"waited {timeout.TotalSeconds:0.#} s for: {because}");
+                return answer;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for: {because}");
             }
             await Task.Delay(Poll);
         }
     }
+
+    public static Task<T> ForAsync<T>(Func<T?> probe, TimeSpan? timeout, string because) where T : class =>
+        ForAsync(() => Task.FromResult(probe()), timeout, because);
+
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string because) =>
+        ForAsync(async () => await condition() ? "held" : null, timeout, because);
 
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string because) =>
         TrueAsync(() => Task.FromResult(condition()), timeout, because);

@@ -44,7 +44,7 @@ public sealed class TestJobs : IAsyncDisposable
 
     /// <summary>Waits until the job is in <paramref name="state"/>.</summary>
     public Task WaitForStateAsync(string jobId, string state, TimeSpan? timeout = null) =>
-        Wait.Eventually(() => State(jobId) == state ? state : null, timeout,
+        Eventually.ForAsync(() => State(jobId) == state ? state : null, timeout,
             $"job {jobId} to be {state}; it is {State(jobId)}: {string.Join(" > ", History(jobId).Select(h => h.StateName))}");
 
     /// <summary>Every job the monitoring API lists in a queue or a state list, with its id.</summary>
