@@ -30,8 +30,7 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         await using var sender = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]);
         await using var reader = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1]);
         // Seat 3 speaks the protocol by hand, goes live, and then never reads again.
-        using var stalled = new ClientWebSocket();
-        await stalled.ConnectAsync(ChannelClient.ChannelUri(server.Address, game.GameId, game.Tokens[2]), default).DefaultTimeout();
+        using var stalled = await ConnectStalledAsync(ChannelClient.ChannelUri(server.Address, game.GameId, game.Tokens[2]));
         await SendFrameAsync(stalled, """{"protocol":"json","version":1}""");
         await SendFrameAsync(stalled, """{"type":1,"invocationId":"1","target":"Resume","arguments":[0]}""");
         // Read until the Resume answer (a completion, type 3) has come: from then on it is live.
@@ -59,8 +58,7 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         await using var sender = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]);
         await using var reader = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1]);
         // Seat 3 goes live on /ws by hand, and then never reads again.
-        using var stalled = new ClientWebSocket();
-        await stalled.ConnectAsync(WsChannelClient.Uri(server.Address, game.GameId, game.Tokens[2]), default).DefaultTimeout();
+        using var stalled = await ConnectStalledAsync(WsChannelClient.Uri(server.Address, game.GameId, game.Tokens[2]));
         await stalled.SendAsync("""{"op":"resume","id":"r1","afterSeq":0}"""u8.ToArray(), WebSocketMessageType.Text, true, default).DefaultTimeout();
         await ReadRawUntilAsync(stalled, "\"id\":\"r1\"");
         await reader.ReadUntilAsync(e => e.Type() == "player.connected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3);
@@ -156,6 +154,38 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
     private static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
         e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
         && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
+
+    /// <summary>
+    /// Opens the socket that will stop reading, with a small fixed receive buffer. The kernel would otherwise
+    /// grow it (up to net.ipv4.tcp_rmem's maximum, 32 MB on some hosts), and a flood of 3,000 messages could
+    /// fit in it without the server ever seeing a full queue.
+    /// </summary>
+    private static async Task<ClientWebSocket> ConnectStalledAsync(Uri uri)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancel) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+                {
+                    ReceiveBufferSize = 16 * 1024,
+                };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(uri, new HttpMessageInvoker(handler), default).DefaultTimeout();
+        return stalled;
+    }
 
     /// <summary>Reads a hand-driven socket until what it received contains <paramref name="marker"/>.</summary>
     private static async Task ReadRawUntilAsync(ClientWebSocket socket, string marker)
