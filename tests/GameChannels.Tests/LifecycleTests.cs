@@ -43,6 +43,35 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
     }
 
     [Fact]
+    public async Task AnEndedGameStaysEndedWhenItsPlayersComeBack()
+    {
+        var game = await TestGames.CreateAsync(server.Database, 2);
+        long ended;
+        await using (var host = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0]))
+        {
+            ended = await host.EndGameAsync();
+        }
+
+        // Its players reload the page, on either transport, look at the game and go.
+        await using (var again = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0], resume: false))
+        {
+            (await again.ResumeAllAsync(0)).Last().Seq().ShouldBe(ended);
+        }
+        await using (var guest = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1], resume: false))
+        {
+            (await guest.ResumeAllAsync(0)).Last().Seq().ShouldBe(ended);
+        }
+
+        // The log still ends at game.ended, and the game is not live again for the idle sweep.
+        await using var last = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1], resume: false);
+        var log = await last.ResumeAllAsync(0);
+        log.Last().Type().ShouldBe("game.ended");
+        log.Last().Seq().ShouldBe(ended);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis).DefaultTimeout();
+        (await redis.GetDatabase().SortedSetScoreAsync(RedisKeys.LiveGames, game.GameId).DefaultTimeout()).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task AGameWithNoMessageAndNoConnectionForTheIdleTimeIsEnded()
     {
         var idleServer = new IdleServer();

@@ -150,8 +150,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
             }
+            // An ended game may still be looked at, and shows who is looking, but its log ends at game.ended.
+            await CatchUpAsync();
             var seat = member.Player.Seat;
-            if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name))
+            if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name) && !_ended)
             {
                 await Placed(IssueSystem("player.joined", Json(new SeatName(seat, member.Player.Name))), member);
             }
@@ -159,7 +161,10 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             // need only their place; one that is never logged drops the connection, see Placed.)
             _members.Add(member);
             services.Metrics.Connected(1);
-            await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);
+            if (!_ended)
+            {
+                await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);
+            }
             if (services.Rooms.Stopping)
             {
                 // It arrived after the others were told to come back: so is it, or the server would wait for it.
@@ -192,7 +197,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             // and waited for after it: when many players drop at once, the answer waits its turn on a busy thread
             // pool, and the game's next join or resume would wait with it (docs/benchmark.md).
             presence = services.Presence.DisconnectedAsync(gameId, member.Player.Seat);
-            var disconnected = IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
+            var disconnected = _ended ? Task.FromResult(_lastSeq)
+                : IssueSystem("player.disconnected", Json(new SeatReason(member.Player.Seat, reason)));
             if (_members.Count == 0)
             {
                 // The last one out waits for the room's last message to be logged before the room goes, so that a
