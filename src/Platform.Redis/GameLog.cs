@@ -223,9 +223,6 @@ public class GameLog
         return seq.IsNull ? null : (long)seq;
     }
 
-    /// <summary>Marks a game as live now, so that the idle sweep ends it if nobody ever comes.</summary>
-    public Task TouchAsync(string gameId, long nowMs) => Db.SortedSetAddAsync(RedisKeys.LiveGames, gameId, nowMs);
-
     /// <summary>Games whose last activity is before <paramref name="beforeMs"/>.</summary>
     public async Task<IReadOnlyList<string>> IdleGamesAsync(long beforeMs, int limit) =>
         (await Db.SortedSetRangeByScoreAsync(RedisKeys.LiveGames, double.NegativeInfinity, beforeMs, Exclude.Stop, take: limit))

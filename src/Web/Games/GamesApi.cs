@@ -23,8 +23,8 @@ public static class GamesApi
     }
 
     private static async Task<Results<Created<GameCreated>, ProblemHttpResult>> CreateAsync(
-        CreateGameRequest request, HttpContext http, IGameStore store, GameLog log, JoinTokens tokens,
-        IOptions<ChannelLinkOptions> channels, TimeProvider time, CancellationToken cancellationToken)
+        CreateGameRequest request, HttpContext http, IGameStore store, JoinTokens tokens,
+        IOptions<ChannelLinkOptions> channels, CancellationToken cancellationToken)
     {
         // Paid titles will need a purchase ticket here, once purchases exist.
         if (Titles.Find(request.Title) is not { } title)
@@ -36,8 +36,9 @@ public static class GamesApi
         {
             return ApiErrors.BadRequest("name must be 1 to 40 characters.");
         }
+        // Nothing goes into Redis here: this request carries no game id for the router, so the host that took it
+        // need not be the game's. The game's own host marks it live when its first player joins.
         var (gameId, host) = await store.CreateAsync(title.Id, name, cancellationToken);
-        await log.TouchAsync(gameId, time.GetUtcNow().ToUnixTimeMilliseconds());
         var token = tokens.Seal(tokens.Issue(gameId, host.PlayerId, host.Seat, title.Id, name));
         var shareUrl = $"{http.Request.Scheme}://{http.Request.Host}/play/{gameId}";
         return TypedResults.Created($"/api/games/{gameId}",
