@@ -13,9 +13,16 @@ public sealed record LoggedMessage(long Seq, string Tail, string From, int? To)
     public bool VisibleTo(int seat) => To is null || To == seat || From == seat.ToString(CultureInfo.InvariantCulture);
 }
 
-public sealed record AppendResult(long Seq, bool Duplicate);
+/// <summary>
+/// A logged message's number; <c>Duplicate</c> if its client id was logged before (the first number);
+/// <c>NewEpoch</c> if the log turned out shorter than its caller knew it and a new epoch began with this append.
+/// </summary>
+public sealed record AppendResult(long Seq, bool Duplicate, string? NewEpoch = null);
 
 public sealed record GameLogState(long LatestSeq, string Epoch, string? Status);
+
+/// <summary>What a caller knows of a game's log: a number it saw logged, in which epoch (default: nothing).</summary>
+public readonly record struct LogKnown(long Seq, string? Epoch);
 
 /// <summary>
 /// A game's sequenced log in the host's Redis. Numbers are given by one Lua script that checks the client's
@@ -36,16 +43,34 @@ public class GameLog
     /// <summary>The most appends in one script call: Redis runs nothing else while a script runs.</summary>
     public const int MaxBatch = 256;
 
+    /// <summary>
+    /// Lua: the log in <c>meta</c> is shorter than <c>known</c> (a number its caller saw logged) in the epoch the
+    /// caller knows: Redis came back without its last writes (an older copy, appendfsync everysec after a crash).
+    /// Its numbers would be given again, and clients would drop them as seen, so the log goes on in a new epoch,
+    /// which tells them to read it again. Only the first to notice starts it: the others know the old epoch.
+    /// Returns whether the log is now in epoch <c>new</c>.
+    /// </summary>
+    private const string ShorterLogLua = """
+        local function shorter(meta, latest, known, epoch, new)
+          if latest < known and redis.call('HGET', meta, 'epoch') == epoch then
+            redis.call('HSET', meta, 'epoch', new)
+          end
+          return latest < known and redis.call('HGET', meta, 'epoch') == new
+        end
+
+        """;
+
     // KEYS: live games, then per append: meta, log, client ids, then the call order key. ARGV: new epoch, then per
     // append: client id key ("" for none), tail, from, to ("" for none), game id, time to mark it live at ("" for
-    // none), then the call's number. Returns per append: seq, duplicate (0/1). Each redis.call costs about as much
-    // as a round trip's worth of Redis CPU, so the common path makes three: the number, the client id (set only if
-    // new), the entry; a duplicate undoes its number.
-    private const string AppendScript = ScriptCall.GuardLua + """
+    // none), the last number the caller saw logged and its epoch; then the call's number. Returns per append: seq,
+    // then 0, 1 for a duplicate, or 2 if a new epoch began with it. Each redis.call costs about as much as a round
+    // trip's worth of Redis CPU, so the common path makes three: the number, the client id (set only if new), the
+    // entry; a duplicate undoes its number.
+    private const string AppendScript = ScriptCall.GuardLua + ShorterLogLua + """
         local out = {}
-        for i = 0, (#ARGV - 2) / 6 - 1 do
+        for i = 0, (#ARGV - 2) / 8 - 1 do
           local meta, log, ids = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
-          local a = 2 + 6 * i
+          local a = 2 + 8 * i
           local cid = ARGV[a]
           local seq = redis.call('HINCRBY', meta, 'seq', 1)
           if cid ~= '' and redis.call('HSETNX', ids, cid, seq) == 0 then
@@ -54,6 +79,8 @@ public class GameLog
             out[#out + 1] = 1
           else
             if seq == 1 then redis.call('HSETNX', meta, 'epoch', ARGV[1]) end
+            local flag = 0
+            if seq <= tonumber(ARGV[a + 6]) and shorter(meta, seq - 1, tonumber(ARGV[a + 6]), ARGV[a + 7], ARGV[1]) then flag = 2 end
             if ARGV[a + 3] == '' then
               redis.call('XADD', log, seq .. '-0', 'e', ARGV[a + 1], 'f', ARGV[a + 2])
             else
@@ -61,7 +88,7 @@ public class GameLog
             end
             if ARGV[a + 5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[a + 5], ARGV[a + 4]) end
             out[#out + 1] = seq
-            out[#out + 1] = 0
+            out[#out + 1] = flag
           end
         end
         return out
@@ -91,9 +118,14 @@ public class GameLog
     /// <paramref name="markLive"/>, the game's last activity becomes <paramref name="nowMs"/> for the idle sweep
     /// (<see cref="IdleGamesAsync"/>); a caller marks it now and then, not on every message.
     /// </summary>
-    public virtual Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
+    /// <para>
+    /// <paramref name="known"/> is the last number the caller saw logged, and its epoch: a log found shorter goes
+    /// on in a new epoch (<see cref="AppendResult.NewEpoch"/>).
+    /// </para>
+    public virtual Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true,
+        LogKnown known = default)
     {
-        var append = new PendingAppend(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+        var append = new PendingAppend(gameId, clientIdKey, tail, from, to, nowMs, markLive, known);
         _appends.Add(append);
         return append.Result.Task;
     }
@@ -107,27 +139,31 @@ public class GameLog
         try
         {
             var keys = new RedisKey[2 + 3 * batch.Count];
-            var values = new RedisValue[2 + 6 * batch.Count];
+            var values = new RedisValue[2 + 8 * batch.Count];
             (keys[^1], values[^1]) = (call.OrderKey, call.Number);
             keys[0] = RedisKeys.LiveGames;
-            values[0] = NewEpoch();
+            var newEpoch = NewEpoch();
+            values[0] = newEpoch;
             for (var i = 0; i < batch.Count; i++)
             {
                 var append = batch[i];
                 keys[1 + 3 * i] = RedisKeys.GameMeta(append.GameId);
                 keys[2 + 3 * i] = RedisKeys.GameLog(append.GameId);
                 keys[3 + 3 * i] = RedisKeys.GameClientIds(append.GameId);
-                values[1 + 6 * i] = append.ClientIdKey ?? "";
-                values[2 + 6 * i] = append.Tail;
-                values[3 + 6 * i] = append.From;
-                values[4 + 6 * i] = append.To?.ToString(CultureInfo.InvariantCulture) ?? "";
-                values[5 + 6 * i] = append.GameId;
-                values[6 + 6 * i] = append.MarkLive ? append.NowMs : "";
+                values[1 + 8 * i] = append.ClientIdKey ?? "";
+                values[2 + 8 * i] = append.Tail;
+                values[3 + 8 * i] = append.From;
+                values[4 + 8 * i] = append.To?.ToString(CultureInfo.InvariantCulture) ?? "";
+                values[5 + 8 * i] = append.GameId;
+                values[6 + 8 * i] = append.MarkLive ? append.NowMs : "";
+                values[7 + 8 * i] = append.Known.Seq;
+                values[8 + 8 * i] = append.Known.Epoch ?? "";
             }
             var results = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, keys, values))!;
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Result.TrySetResult(new AppendResult((long)results[2 * i], (long)results[2 * i + 1] == 1));
+                var flag = (long)results[2 * i + 1];
+                batch[i].Result.TrySetResult(new AppendResult((long)results[2 * i], flag == 1, flag == 2 ? newEpoch : null));
             }
         }
         catch (Exception e)
@@ -139,7 +175,7 @@ public class GameLog
         }
     }
 
-    private sealed record PendingAppend(string GameId, string? ClientIdKey, string Tail, string From, int? To, long NowMs, bool MarkLive)
+    private sealed record PendingAppend(string GameId, string? ClientIdKey, string Tail, string From, int? To, long NowMs, bool MarkLive, LogKnown Known)
     {
         // Each caller continues on the thread pool, not on the loop that completes the batch: the loop must be free
         // to send the next batch, and the games' relays then run side by side.
@@ -156,9 +192,12 @@ public class GameLog
         return new GameLogState(values[0].IsNull ? 0 : (long)values[0], values[1]!, values[2]);
     }
 
-    // KEYS: meta, log. ARGV: after seq, count, new epoch. The state (as StateAsync) and the first range, at once.
-    private const string PageScript = """
+    // KEYS: meta, log. ARGV: after seq, count, new epoch, the last number the caller saw logged and its epoch. The
+    // state (as StateAsync, in a new epoch if the log is shorter than the caller knew it) and the first range, at once.
+    private const string PageScript = ShorterLogLua + """
         redis.call('HSETNX', KEYS[1], 'epoch', ARGV[3])
+        local known = tonumber(ARGV[4])
+        if known > 0 then shorter(KEYS[1], tonumber(redis.call('HGET', KEYS[1], 'seq') or '0'), known, ARGV[5], ARGV[3]) end
         return {redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'status'),
                 redis.call('XRANGE', KEYS[2], '(' .. ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])}
         """;
@@ -167,10 +206,12 @@ public class GameLog
     /// The log's state and a page of what <paramref name="seat"/> may see after <paramref name="afterSeq"/>, as
     /// one range read with the state (a second read only if direct messages to others thinned the page).
     /// </summary>
-    public virtual async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
+    /// <paramref name="known"/> as for <see cref="AppendAsync"/>: a log found shorter is read in a new epoch.
+    public virtual async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat,
+        LogKnown known = default)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(PageScript,
-            [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId)], [afterSeq, limit + 1, NewEpoch()]))!;
+            [RedisKeys.GameMeta(gameId), RedisKeys.GameLog(gameId)], [afterSeq, limit + 1, NewEpoch(), known.Seq, known.Epoch ?? ""]))!;
         var meta = (RedisValue[])result[0]!;
         var state = new GameLogState(meta[0].IsNull ? 0 : (long)meta[0], meta[1]!, meta[2]);
         var first = Array.ConvertAll((RedisResult[])result[1]!, Parse);

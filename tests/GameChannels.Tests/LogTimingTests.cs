@@ -312,7 +312,8 @@ public sealed class LogTimingTests : IAsyncLifetime
         /// <summary>Appends asked for since the log was made.</summary>
         public int Appends => Volatile.Read(ref _appends);
 
-        public override async Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true)
+        public override async Task<AppendResult> AppendAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive = true,
+            LogKnown known = default)
         {
             Interlocked.Increment(ref _appends);
             if (_held is { } held)
@@ -328,31 +329,33 @@ public sealed class LogTimingTests : IAsyncLifetime
                 await previous;
                 try
                 {
-                    return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, mine);
+                    return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, known, mine);
                 }
                 finally
                 {
                     mine.TrySetResult();
                 }
             }
-            return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, null);
+            return await AppendHeldAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, known, null);
         }
 
-        private async Task<AppendResult> AppendHeldAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive, TaskCompletionSource? asked)
+        private async Task<AppendResult> AppendHeldAsync(string gameId, string? clientIdKey, string tail, string from, int? to, long nowMs, bool markLive, LogKnown known,
+            TaskCompletionSource? asked)
         {
             if (FailAppends)
             {
                 throw new TimeoutException("the test made the log unreachable");
             }
-            var append = base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive);
+            var append = base.AppendAsync(gameId, clientIdKey, tail, from, to, nowMs, markLive, known);
             asked?.TrySetResult(); // in the real log's order now: the next held one may go
             var appended = await append;
             return LoseAnswers ? throw new TimeoutException("the test lost Redis's answer") : appended;
         }
 
-        public override async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat)
+        public override async Task<(GameLogState State, IReadOnlyList<LoggedMessage> Messages, bool More)> PageAsync(string gameId, long afterSeq, int limit, int? seat,
+            LogKnown known = default)
         {
-            var page = await base.PageAsync(gameId, afterSeq, limit, seat);
+            var page = await base.PageAsync(gameId, afterSeq, limit, seat, known);
             if (AfterNextPage is { } step)
             {
                 AfterNextPage = null;

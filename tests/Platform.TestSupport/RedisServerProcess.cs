@@ -63,6 +63,32 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(30), $"redis-server on port {Port} answers");
     }
 
+    /// <summary>
+    /// A copy of the data as it is now (AOF with fsync always: every acknowledged write), in a folder of its own,
+    /// to bring back later with <see cref="RestoreData"/>, as a host whose Redis lost its last writes would.
+    /// </summary>
+    public string CopyData()
+    {
+        var copy = Directory.CreateTempSubdirectory("platform-redis-copy-").FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(_folder, "appendonlydir")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+        return copy;
+    }
+
+    /// <summary>Puts a copy from <see cref="CopyData"/> back in place of the data; the server must be stopped.</summary>
+    public void RestoreData(string copy)
+    {
+        var data = Path.Combine(_folder, "appendonlydir");
+        Directory.Delete(data, recursive: true);
+        Directory.CreateDirectory(data);
+        foreach (var file in Directory.GetFiles(copy))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+    }
+
     /// <summary>Stops the server at once, as a crash would (SIGKILL); AOF with fsync always keeps every write.</summary>
     public async Task KillAsync()
     {

@@ -10,6 +10,7 @@ public sealed class ChannelMetrics
     private readonly Counter<long> _refused;
     private readonly Counter<long> _droppedSlow;
     private readonly Counter<long> _sendsWaited;
+    private readonly Counter<long> _logResets;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _upgrades;
     private readonly Histogram<double> _appendSeconds;
@@ -29,6 +30,8 @@ public sealed class ChannelMetrics
         _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
         _sendsWaited = meter.CreateCounter<long>("platform.channel.sends.waited", "{message}",
             "Players' messages that waited for their game's earlier messages to reach Redis (Channels:MaxPendingPerGame)");
+        _logResets = meter.CreateCounter<long>("platform.channel.log_resets", "{game}",
+            "Game logs found shorter than what was relayed (Redis lost them or their last writes), each gone on in a new epoch");
         _connections = meter.CreateUpDownCounter<long>("platform.channel.connections", "{connection}", "Open game connections");
         _upgrades = meter.CreateCounter<long>("platform.channel.upgrades", "{connection}",
             "Plain WebSocket upgrades accepted, by way: direct (below HTTP) or http");
@@ -60,6 +63,8 @@ public sealed class ChannelMetrics
     public void DroppedSlow() => _droppedSlow.Add(1);
 
     public void SendWaited() => _sendsWaited.Add(1);
+
+    public void LogReset() => _logResets.Add(1);
 
     public void Connected(int change) => _connections.Add(change);
 

@@ -36,6 +36,11 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     // -1 when none has. What the room knows past it (the rules' state, whether the game ended) is read again from
     // the log before it is relied on (CatchUpAsync). Set under the relay lock.
     private long _unsureAfter = -1;
+    // The log's epoch as the room last read it (null: not known since a log was lost), and whether a client's
+    // afterSeq beyond the log's end may still start a new epoch: once per room, so that the clients of the old
+    // epoch, resuming one by one, do not start one each. Both under the relay lock.
+    private string? _epoch;
+    private bool _afterSeqMayRenew = true;
 
     /// <summary>How often a busy game's last activity is written for the idle sweep.</summary>
     private const long MarkLiveEveryMs = 10_000;
@@ -53,6 +58,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var state = await services.Log.StateAsync(gameId);
         _ended = state.Status == GameStatus.Ended;
         _lastSeq = state.LatestSeq;
+        _epoch = state.Epoch;
         if (services.Rules.ContainsKey(title.Id))
         {
             await ReadAgainAsync(0);
@@ -339,11 +345,22 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             // skipped for this connection (After); if one beyond it went out meanwhile, the client is sent for
             // another page rather than going live with a gap.
             long relayedBefore;
+            LogKnown known;
             lock (_relaysLock)
             {
                 relayedBefore = _lastSeq;
+                // A log shorter than what was relayed, or than a client has seen, goes on in a new epoch.
+                known = new LogKnown(Math.Max(_lastSeq, _afterSeqMayRenew ? afterSeq : 0), _epoch);
             }
-            var (state, messages, more) = await services.Log.PageAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat);
+            var (state, messages, more) = await services.Log.PageAsync(gameId, afterSeq, services.Options.ResumePageSize, member.Player.Seat, known);
+            lock (_relaysLock)
+            {
+                if (state.Epoch != _epoch)
+                {
+                    ResetAfterLostLog(state.Epoch, "a resume");
+                    _lastSeq = state.LatestSeq;
+                }
+            }
             if (!more && _members.Contains(member))
             {
                 lock (_relaysLock)
@@ -479,11 +496,13 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             _markedLiveAtMs = now;
         }
         var relay = new PendingRelay(this, tail, from, to, services.Time.GetTimestamp());
+        LogKnown known;
         lock (_relaysLock)
         {
             _relays.Enqueue(relay);
+            known = new LogKnown(_lastSeq, _epoch);
         }
-        services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, now, markLive)
+        services.Log.AppendAsync(gameId, clientIdKey, tail, from, to, now, markLive, known)
             .ContinueWith(static (append, state) => ((PendingRelay)state!).Appended(append), relay, TaskContinuationOptions.ExecuteSynchronously);
         return relay.Done.Task;
     }
@@ -504,6 +523,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                     // nothing. They resume from their last number instead, and read the log as it is; so does the
                     // room, before it next judges a move or ends the game (CatchUpAsync). All of it before the
                     // sender hears of the failure, which it may retry at once.
+                    services.RoomLog.RelayFailed(gameId, append.Exception?.InnerException);
                     DropLive("the game log cannot be reached");
                     if (_unsureAfter < 0)
                     {
@@ -524,9 +544,14 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         {
             return appended.Seq;
         }
-        if (appended.Seq <= _lastSeq)
+        if (appended.NewEpoch is { } epoch && epoch != _epoch)
         {
-            ResetAfterLostLog();
+            ResetAfterLostLog(epoch, "an append");
+        }
+        else if (appended.Seq <= _lastSeq)
+        {
+            // Shorter in an epoch the room did not know: the next page tells it which.
+            ResetAfterLostLog(null, "an append");
         }
         _lastSeq = appended.Seq;
         var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
@@ -551,6 +576,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 // It cannot keep up: drop it (it resumes later) rather than hold up the others.
                 _live.RemoveAt(i);
                 services.Metrics.DroppedSlow();
+                services.RoomLog.DroppedSlow(gameId, member.Player.Seat);
                 member.Drop("send queue full");
             }
         }
@@ -585,14 +611,26 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     }
 
     /// <summary>
-    /// The numbers went back: Redis lost this game's log and a new epoch began. What this room remembers of the
-    /// old log is dropped, and so are the live connections, so that each resumes and sees the new epoch.
+    /// The log came back shorter than what was relayed (Redis lost it, or its last writes) and goes on in a new
+    /// epoch (under the relay lock). The live connections are dropped, so that each resumes and sees the new
+    /// epoch; what the room knows of the log (the rules' state, whether the game ended) is read again from it
+    /// before it is relied on (CatchUpAsync).
     /// </summary>
-    private void ResetAfterLostLog()
+    private void ResetAfterLostLog(string? epoch, string noticedBy)
     {
+        if (_epoch is null && epoch is not null)
+        {
+            // Only learning the epoch after a reset that did not say it.
+            _epoch = epoch;
+            return;
+        }
+        services.Metrics.LogReset();
+        services.RoomLog.LogReset(gameId, _lastSeq, noticedBy);
         DropLive("log reset");
+        _epoch = epoch;
+        _afterSeqMayRenew = false;
         _ended = false;
-        _rules = NewRules();
+        _unsureAfter = 0;
     }
 
     /// <summary>Drops every live connection (under the relay lock): each resumes from its last number.</summary>

@@ -7,8 +7,11 @@ namespace GameChannels.Core;
 /// <summary>What every game room shares: the stores, the limits, the clock, the rules, the meters.</summary>
 public sealed class RoomServices(
     GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
-    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms)
+    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms, ILogger<GameRoom> roomLog)
 {
+    /// <summary>The rooms' log (GameChannels.Core.GameRoom).</summary>
+    public ILogger RoomLog => roomLog;
+
     public GameLog Log => log;
 
     public GamePresence Presence => presence;

@@ -1,0 +1,18 @@
+namespace GameChannels;
+
+/// <summary>
+/// The channel server's log messages that are not a class's own: one place for their ids and levels
+/// (22xx the transports' refusals, 23xx the rooms, 24xx the end of a game).
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(2311, LogLevel.Warning,
+        "The log of game {GameId} came back shorter than the {Relayed} messages relayed (noticed by {NoticedBy}); it goes on in a new epoch and its connections resume")]
+    public static partial void LogReset(this ILogger logger, string gameId, long relayed, string noticedBy);
+
+    [LoggerMessage(2312, LogLevel.Warning, "An append to game {GameId} failed; its live connections resume from their last number")]
+    public static partial void RelayFailed(this ILogger logger, string gameId, Exception? error);
+
+    [LoggerMessage(2313, LogLevel.Information, "A connection to game {GameId} (seat {Seat}) could not keep up and was dropped")]
+    public static partial void DroppedSlow(this ILogger logger, string gameId, int seat);
+}
