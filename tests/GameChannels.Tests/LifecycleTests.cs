@@ -85,15 +85,11 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
             DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds());
 
         await using var dataSource = idleServer.Database.CreateDataSource();
-        for (var attempt = 0; attempt < 100; attempt++)
+        await Eventually.TrueAsync(async () =>
         {
             await using var status = dataSource.CreateCommand($"SELECT status FROM games WHERE game_id = '{game.GameId}'");
-            if ((string?)await status.ExecuteScalarAsync() == "ended")
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
+            return (string?)await status.ExecuteScalarAsync().DefaultTimeout() == "ended";
+        }, TimeSpan.FromSeconds(60), "the idle sweep ends the game");
         await using var late = await ChannelClient.ConnectAsync(idleServer.Address, game.GameId, game.Tokens[0], resume: false);
         var log = await late.ResumeAllAsync(0);
         log.First().Type().ShouldBe("game.ended");
@@ -221,21 +217,17 @@ public class LifecycleTests(ChannelServer server) : IClassFixture<ChannelServer>
     private static async Task WaitUntilReadyAsync(Uri address)
     {
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
-                if ((await http.GetAsync("health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return (await http.GetAsync("health/ready")).IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                return false;
             }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the restarted channel server never became ready");
+        }, TimeSpan.FromSeconds(60), "the restarted channel server becomes ready");
     }
 
     /// <summary>
