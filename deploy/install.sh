@@ -51,12 +51,16 @@ while (($# > 0)); do
   shift
 done
 
-declare -A binaries=(
-  [web]=Web [gamechannels]=GameChannels [messagemigrator]=MessageMigrator [confirmations]=Confirmations
-  [stats]=Stats [accounting]=Accounting [dbmigrate]=DbMigrate
-)
-names=(web gamechannels messagemigrator confirmations stats accounting dbmigrate)
-services=(web gamechannels messagemigrator confirmations stats)
+# shellcheck source=services.sh
+. "$base/deploy/services.sh"
+declare -A binaries=()
+names=()
+services=()
+for project in "${PLATFORM_SERVICES[@]}" "${PLATFORM_TOOLS[@]}"; do
+  binaries[${project,,}]=$project
+  names+=("${project,,}")
+done
+for project in "${PLATFORM_SERVICES[@]}"; do services+=("${project,,}"); done
 units=(platform.target platform-dbmigrate.service)
 for name in "${services[@]}"; do units+=("platform-$name.service"); done
 service_units=("${units[@]:2}")

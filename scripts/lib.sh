@@ -3,9 +3,18 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONFIGURATION=${PLATFORM_BUILD_CONFIGURATION:-Release}
-SERVICES=(Web GameChannels MessageMigrator Confirmations Stats)
+# shellcheck source=../deploy/services.sh
+. "$ROOT/deploy/services.sh"
+SERVICES=("${PLATFORM_SERVICES[@]}")
 STARTED_PIDS=()
+# Each stop is one command's words joined by the unit separator (0x1f), run as words, never through eval.
 STOP_COMMANDS=()
+
+# on_stop COMMAND... records a command for stop_all to run, newest first.
+on_stop() {
+  local IFS=$'\x1f'
+  STOP_COMMANDS+=("$*")
+}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -103,15 +112,23 @@ start_redis() { # DIR PORT [REDIS-SERVER OPTIONS...]
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --maxmemory-policy noeviction --save '' --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" "${@:3}" || die "redis-server did not start (see $dir/redis.log)"
-  STOP_COMMANDS+=("stop_redis $dir $port")
-  wait_until 20 "Redis on port $port" bash -c "[ \"\$(redis-cli -h 127.0.0.1 -p $port ping)\" = PONG ]" || exit 1
+  on_stop stop_redis "$dir" "$port"
+  wait_until 20 "Redis on port $port" redis_answers "$port" || exit 1
+}
+
+redis_answers() { # PORT
+  [ "$(redis-cli -h 127.0.0.1 -p "$1" ping)" = PONG ]
+}
+
+is_gone() { # PID
+  ! kill -0 "$1"
 }
 
 stop_redis() { # DIR PORT
   local pid
   pid=$(cat "$1/redis.pid" 2>/dev/null) || return 0
   redis-cli -h 127.0.0.1 -p "$2" shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
-  wait_until 20 "Redis to stop" bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
+  wait_until 20 "Redis to stop" is_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
 }
 
 as_postgres() {
@@ -130,7 +147,7 @@ start_postgres() { # DIR PORT
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PLATFORM_PG_FSYNC:-on}" start >/dev/null ||
     die "PostgreSQL did not start (see $dir/server.log)"
-  STOP_COMMANDS+=("as_postgres $bin/pg_ctl -D $dir/data -m fast -w -t 60 stop")
+  on_stop as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop
 }
 
 create_database() { # PORT NAME
@@ -147,12 +164,15 @@ start_ses() { # DIR PORT
   local pid=$!
   STARTED_PIDS+=("$pid")
   # Ready when it answers; given up on at once if it died (its log says why), else after 60 s.
-  wait_until 60 "the SES emulator on port $port" bash -c \
-    "curl -fsS http://127.0.0.1:$port/health-check || { kill -0 $pid || exit 0; exit 1; }" &&
+  wait_until 60 "the SES emulator on port $port" ses_answers_or_died "$port" "$pid" &&
     kill -0 "$pid" 2>/dev/null || {
     tail -n 20 "$dir/ses.log" >&2
     die "the SES emulator did not start on port $port"
   }
+}
+
+ses_answers_or_died() { # PORT PID: true once it answers, or once it has died (the caller checks which)
+  curl -fsS "http://127.0.0.1:$1/health-check" || is_gone "$2"
 }
 
 # start_process LOGFILE COMMAND... runs a service in the background, its output in LOGFILE.
@@ -174,8 +194,10 @@ stop_all() {
     wait "$pid" 2>/dev/null || true
   done
   STARTED_PIDS=()
+  local stop
   for ((i = ${#STOP_COMMANDS[@]} - 1; i >= 0; i--)); do
-    eval "${STOP_COMMANDS[i]}" >/dev/null 2>&1 || true
+    IFS=$'\x1f' read -ra stop <<<"${STOP_COMMANDS[i]}"
+    "${stop[@]}" >/dev/null 2>&1 || true
   done
   STOP_COMMANDS=()
 }
