@@ -11,6 +11,8 @@ public static class GamesExtensions
     {
         builder.Services.AddSettings<TokenOptions>(TokenOptions.Section);
         builder.Services.AddSingleton<JoinTokens>();
+        // A token names a seat; the cap on seats comes with it, the same for Web and the channel.
+        builder.Services.AddSettings<SeatOptions>(SeatOptions.Section);
         return builder;
     }
 }

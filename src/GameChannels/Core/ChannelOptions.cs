@@ -23,10 +23,6 @@ public sealed class ChannelOptions
     [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000")]
     public int BurstPerGame { get; set; } = 200;
 
-    /// <summary>Players (seats) a game may have, whatever its title says.</summary>
-    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000")]
-    public int MaxPlayersPerGame { get; set; } = 16;
-
     /// <summary>Open connections one game may have (players with several tabs count several times).</summary>
     [Range(1, 10_000, ErrorMessage = "must be between 1 and 10000")]
     public int MaxConnectionsPerGame { get; set; } = 64;

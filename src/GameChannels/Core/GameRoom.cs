@@ -50,7 +50,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     public Title Title => title;
 
     /// <summary>Seats this game may have: its title's, bounded by Channels:MaxPlayersPerGame.</summary>
-    public int Seats => Math.Min(title.MaxPlayers, services.Options.MaxPlayersPerGame);
+    public int Seats => services.Seats.SeatsOf(title);
 
     /// <summary>Reads the game's state from the log: whether it has ended, and the rules' state.</summary>
     internal async Task LoadAsync()

@@ -1,5 +1,6 @@
 using GameChannels.Rules;
 using Microsoft.Extensions.Options;
+using Platform.Games;
 using Platform.Redis;
 
 namespace GameChannels.Core;
@@ -7,8 +8,10 @@ namespace GameChannels.Core;
 /// <summary>What every game room shares: the stores, the limits, the clock, the rules, the meters.</summary>
 public sealed class RoomServices(
     GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
-    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms, ILogger<GameRoom> roomLog)
+    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms, ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats)
 {
+    public SeatOptions Seats { get; } = seats.Value;
+
     /// <summary>The rooms' log (GameChannels.Core.GameRoom).</summary>
     public ILogger RoomLog => roomLog;
 

@@ -11,13 +11,6 @@ public sealed class ChannelLinkOptions : IValidatableObject
     [Required(ErrorMessage = "is required: the channel server's public URL, e.g. https://play.example.com")]
     public string PublicUrl { get; set; } = "http://127.0.0.1:8081";
 
-    /// <summary>
-    /// Seats a game may have, whatever its title allows. The same setting (Channels:MaxPlayersPerGame) bounds
-    /// the channel server, so set it once for both, in the shared environment file.
-    /// </summary>
-    [Range(1, 1000, ErrorMessage = "must be between 1 and 1000")]
-    public int MaxPlayersPerGame { get; set; } = 16;
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(PublicUrl)

@@ -48,7 +48,7 @@ public static class GamesApi
 
     private static async Task<Results<Created<GameJoined>, Ok<GameJoined>, ProblemHttpResult>> JoinAsync(
         string gameId, JoinGameRequest request, IGameStore store, GameLog log, JoinTokens tokens, IOptions<ChannelLinkOptions> channels,
-        CancellationToken cancellationToken)
+        IOptions<SeatOptions> seatCap, CancellationToken cancellationToken)
     {
         if (!GameIds.TryNormalize(gameId, out gameId))
         {
@@ -79,7 +79,7 @@ public static class GamesApi
             // The channel ended it; the archive may not have heard yet.
             return ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended.");
         }
-        var seats = Math.Min(title.MaxPlayers, channels.Value.MaxPlayersPerGame);
+        var seats = seatCap.Value.SeatsOf(title);
         var (outcome, joined) = await store.JoinAsync(gameId, name, seats, Math.Min(title.MinPlayers, seats), cancellationToken);
         return outcome switch
         {
