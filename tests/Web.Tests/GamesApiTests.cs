@@ -118,6 +118,59 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task EveryRefusalIsProblemJsonWithACodeAndQuotesNoLargeInput()
+    {
+        var game = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+        var token = game.GetProperty("token").GetString()!;
+        var refused = new (string What, Func<Task<HttpResponseMessage>> Send)[]
+        {
+            ("malformed JSON", () => Http.PostAsync("api/games", Json("{not json"))),
+            ("an array body", () => Http.PostAsync("api/games", Json("[]"))),
+            ("a null body", () => Http.PostAsync("api/games", Json("null"))),
+            ("a number for the title", () => Http.PostAsync("api/games", Json("""{"title":5,"name":"Ann"}"""))),
+            ("a number for the player id", () => Http.PostAsync($"api/games/{gameId}/players", Json("""{"playerId":5}"""))),
+            ("a null join body", () => Http.PostAsync($"api/games/{gameId}/players", Json("null"))),
+            ("a 100 KB title", () => Http.PostAsJsonAsync("api/games", new { title = new string('t', 100_000), name = "Ann" })),
+            ("a 5,000-character game code", () => Http.PostAsJsonAsync($"api/games/{new string('Z', 5000)}/players", new { name = "Bob" })),
+            ("after=abc", () => Messages($"api/games/{gameId}/messages?after=abc", token)),
+            ("an unknown API path", () => Http.GetAsync("api/nothing-here")),
+        };
+        foreach (var (what, send) in refused)
+        {
+            var response = await send();
+            var body = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).ShouldBeInRange(400, 499, what);
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", what);
+            body.Length.ShouldBeLessThan(2048, what);
+            using var problem = JsonDocument.Parse(body);
+            problem.RootElement.TryGetProperty("code", out var code).ShouldBeTrue($"{what}: {body}");
+            code.GetString().ShouldNotBeNullOrEmpty(what);
+        }
+    }
+
+    [Fact]
+    public async Task NamesAreCountedAsPeopleCountThemAndControlCharactersAreRefusedAsSuch()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 40));
+        (await Http.PostAsJsonAsync("api/games", new { title = "chat", name = emoji })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var tooLong = await Http.PostAsJsonAsync("api/games", new { title = "chat", name = emoji + "\U0001F600" });
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var control = await Http.PostAsJsonAsync("api/games", new { title = "chat", name = "a\u0000b" });
+        control.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await control.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("control characters");
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private Task<HttpResponseMessage> Messages(string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task AnEndedGameTakesNoNewPlayersButItsOwnCanLookAgain()
     {
         var game = await CreateAsync();

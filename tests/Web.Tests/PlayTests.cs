@@ -79,7 +79,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await Expect(bob.Locator("#turn")).ToHaveTextAsync("Alice's turn (X)");
 
         await bob.ClickAsync("#cell-4");
-        await Expect(bob.Locator("#error")).ToHaveTextAsync("rejected: it is seat 1's turn");
+        await Expect(bob.Locator("#error")).ToHaveTextAsync("It is seat 1's turn.");
         await Expect(bob.Locator("#cell-4")).ToHaveTextAsync("");
 
         // Alice takes the top row while Bob plays the middle one; each waits to see the other's move.
@@ -113,7 +113,8 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
 
         response!.Status.ShouldBe(200);
         (await response.HeaderValueAsync("cache-control")).ShouldBe("no-cache");
-        await Expect(page.Locator("#error")).ToHaveTextAsync("not_found: There is no game ZZZZZZ.");
+        // A sentence for the player, not the API's code.
+        await Expect(page.Locator("#error")).ToHaveTextAsync("There is no game with that code. Check it with the friend who shared it.");
         await Expect(page.Locator("#join")).ToBeHiddenAsync();
     }
 

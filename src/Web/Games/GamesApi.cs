@@ -30,11 +30,11 @@ public static class GamesApi
         if (Titles.Find(request.Title) is not { } title)
         {
             return ApiErrors.Problem(StatusCodes.Status400BadRequest, "unknown_title",
-                $"There is no title '{request.Title}'; known titles: {string.Join(", ", Titles.All.Select(t => t.Id))}.");
+                $"There is no title '{ApiErrors.Quote(request.Title)}'; known titles: {string.Join(", ", Titles.All.Select(t => t.Id))}.");
         }
-        if (!ApiErrors.TryName(request.Name, out var name))
+        if (!ApiErrors.TryName(request.Name, out var name, out var problem))
         {
-            return ApiErrors.BadRequest("name must be 1 to 40 characters.");
+            return ApiErrors.BadRequest(problem);
         }
         // Nothing goes into Redis here: this request carries no game id for the router, so the host that took it
         // need not be the game's. The game's own host marks it live when its first player joins.
@@ -65,9 +65,9 @@ public static class GamesApi
             }
             return TypedResults.Ok(Joined(tokens, channels.Value, gameId, game.Title, seat));
         }
-        if (!ApiErrors.TryName(request.Name, out var name))
+        if (!ApiErrors.TryName(request.Name, out var name, out var problem))
         {
-            return ApiErrors.BadRequest("Give a name (1 to 40 characters) to join, or your playerId to rejoin.");
+            return ApiErrors.BadRequest(request.Name is null ? "Give a name to join, or your playerId to rejoin." : problem);
         }
         var existing = await store.FindAsync(gameId, cancellationToken);
         if (existing is null || Titles.Find(existing.Title) is not { } title)

@@ -9,6 +9,7 @@ public static class GamesApiExtensions
     public static IHostApplicationBuilder AddGamesApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSettings<ChannelLinkOptions>(ChannelLinkOptions.Section);
+        builder.Services.Configure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails = ApiErrors.AddCode);
         // Behind the router (on this host), share links must carry the public scheme and host.
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
