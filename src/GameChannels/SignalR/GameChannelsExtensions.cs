@@ -24,6 +24,7 @@ public static class GameChannelsExtensions
         services.AddSingleton<GameEndedJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<GameEndedJobs>());
         services.AddSingleton<ChannelMetrics>();
+        services.AddSingleton<ChannelErrors>();
         // The rooms and what they share refer to one another; Lazy breaks the circle.
         services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
         services.AddSingleton(sp => new Lazy<RoomServices>(sp.GetRequiredService<RoomServices>));
