@@ -46,6 +46,9 @@ public static class GameChannelsExtensions
             })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GamesJsonContext.Default));
         services.AddSingleton<ChannelErrorFilter>();
+        // SignalR logs every failed hub method as an error, a client's mistake too. ChannelErrors logs each
+        // failure once instead: a refusal at Debug, the server's own fault as an error with its exception.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         return builder;
     }
 
