@@ -24,7 +24,7 @@ public sealed record BadInput(string Name, string Code, string? Record, string? 
 }
 
 /// <summary>One player's connection over either transport, so that one test body runs over both.</summary>
-internal sealed class TestChannel : IAsyncDisposable
+public sealed class TestChannel : IAsyncDisposable
 {
     private readonly ChannelClient? _hub;
     private readonly WsChannelClient? _ws;
@@ -43,6 +43,10 @@ internal sealed class TestChannel : IAsyncDisposable
     public bool IsOpen => _hub?.IsOpen ?? _ws!.IsOpen;
 
     public Task<long> SendAsync(string type, object? body) => _hub?.SendAsync(type, body) ?? _ws!.SendAsync(type, body);
+
+    /// <summary>Reads live envelopes until one matches, returning all read on the way (it included).</summary>
+    public Task<List<JsonElement>> ReadUntilAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null) =>
+        _hub?.ReadUntilAsync(match, timeout) ?? _ws!.ReadUntilAsync(match, timeout);
 
     /// <summary>The "code: detail" the request is refused with.</summary>
     public async Task<string> RefusalAsync(BadInput input)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using GameChannels.Core;
 using GameChannels.SignalR;
 using Platform.Games;
@@ -157,6 +158,11 @@ internal static class WebSocketChannel
         string op = "record";
         try
         {
+            // A binary frame is read as text too; its bytes must be UTF-8 (a text frame's are checked below us).
+            if (!Utf8.IsValid(record.Span))
+            {
+                throw ChannelException.BadRequest(SendRequests.NotUtf8);
+            }
             using var document = Parse(record);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
