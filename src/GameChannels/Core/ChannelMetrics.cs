@@ -11,6 +11,7 @@ public sealed class ChannelMetrics
     private readonly Counter<long> _droppedSlow;
     private readonly Counter<long> _sendsWaited;
     private readonly Counter<long> _logResets;
+    private readonly Counter<long> _rulesFailures;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _upgrades;
     private readonly Histogram<double> _appendSeconds;
@@ -27,6 +28,8 @@ public sealed class ChannelMetrics
         _appended = meter.CreateCounter<long>("platform.channel.messages.appended", "{message}", "Messages given a number and logged");
         _delivered = meter.CreateCounter<long>("platform.channel.messages.delivered", "{message}", "Messages handed to a connection");
         _refused = meter.CreateCounter<long>("platform.channel.refused", "{message}", "Requests refused, by error code");
+        _rulesFailures = meter.CreateCounter<long>("platform.channel.rules.failures", "{failure}",
+            "Exceptions thrown by a title's rules module, by title (a judged message is rejected)");
         _droppedSlow = meter.CreateCounter<long>("platform.channel.connections.dropped_slow", "{connection}", "Connections dropped because their send queue was full");
         _sendsWaited = meter.CreateCounter<long>("platform.channel.sends.waited", "{message}",
             "Players' messages that waited for their game's earlier messages to reach Redis (Channels:MaxPendingPerGame)");
@@ -59,6 +62,8 @@ public sealed class ChannelMetrics
     public void Delivered() => _delivered.Add(1);
 
     public void Refused(string code) => _refused.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void RulesFailed(string title) => _rulesFailures.Add(1, new KeyValuePair<string, object?>("title", title));
 
     public void DroppedSlow() => _droppedSlow.Add(1);
 

@@ -133,7 +133,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     }
 
     /// <summary>A fresh state of the title's rules; null for a title without rules.</summary>
-    private IRulesState? NewRules() => services.Rules.TryGetValue(title.Id, out var rules) ? rules.NewGame() : null;
+    private IRulesState? NewRules() => services.NewRules(gameId, title.Id);
 
     /// <summary>
     /// Adds a connection: its first connection announces the player (player.joined), every connection is
@@ -150,11 +150,11 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
             if (member.Player.Seat < 1 || member.Player.Seat > Seats)
             {
-                throw new ChannelException("forbidden", $"seat {member.Player.Seat} is beyond the {Seats} players this game may have");
+                throw ChannelException.Forbidden($"seat {member.Player.Seat} is beyond the {Seats} players this game may have");
             }
             if (_members.Count >= services.Options.MaxConnectionsPerGame)
             {
-                throw new ChannelException("forbidden", $"game {gameId} has {_members.Count} connections, the most it may have");
+                throw ChannelException.Forbidden($"game {gameId} has {_members.Count} connections, the most it may have");
             }
             // An ended game may still be looked at, and shows who is looking, but its log ends at game.ended.
             await CatchUpAsync();
@@ -296,7 +296,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             var verdict = _rules?.Judge(seat, type, body, request.To) ?? Verdict.Accept;
             if (verdict.Rejection is { } why)
             {
-                throw new ChannelException("rejected", why);
+                throw ChannelException.Rejected(why);
             }
 
             var tail = Envelopes.Tail(seat, type, body, services.Time.GetUtcNow().ToUnixTimeMilliseconds(), clientMsgId, request.To);

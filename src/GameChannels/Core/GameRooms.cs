@@ -49,7 +49,7 @@ public sealed class GameRooms(Lazy<RoomServices> services)
     public async Task<GameRoom> JoinAsync(IMember member)
     {
         var title = Titles.Find(member.Player.Title)
-            ?? throw new ChannelException("forbidden", $"the token names an unknown title '{member.Player.Title}'");
+            ?? throw ChannelException.Forbidden($"the token names an unknown title '{member.Player.Title}'");
         var started = services.Value.Time.GetTimestamp();
         while (true)
         {

@@ -8,7 +8,8 @@ namespace GameChannels.Core;
 /// <summary>What every game room shares: the stores, the limits, the clock, the rules, the meters.</summary>
 public sealed class RoomServices(
     GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
-    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, Lazy<GameRooms> rooms, ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats)
+    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, ChannelErrors errors, Lazy<GameRooms> rooms, ILogger<RulesGuard> rulesLog,
+    ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats)
 {
     public SeatOptions Seats { get; } = seats.Value;
 
@@ -28,6 +29,13 @@ public sealed class RoomServices(
     public IReadOnlyDictionary<string, ITitleRules> Rules { get; } = rules.ToDictionary(r => r.TitleId);
 
     public ChannelMetrics Metrics => metrics;
+
+    /// <summary>What a client is told of a failure, the same on both transports.</summary>
+    public ChannelErrors Errors => errors;
+
+    /// <summary>A fresh state of a title's rules for one game, behind the guard; null for a title without rules.</summary>
+    public IRulesState? NewRules(string gameId, string titleId) =>
+        Rules.TryGetValue(titleId, out var rules) ? new RulesGuard(rules.NewGame(), gameId, titleId, metrics, rulesLog) : null;
 
     public GameRooms Rooms => rooms.Value;
 }

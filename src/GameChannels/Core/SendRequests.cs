@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using Platform.Games;
 
 namespace GameChannels.Core;
@@ -9,12 +11,19 @@ namespace GameChannels.Core;
 /// </summary>
 public static class SendRequests
 {
+    public const string NotUtf8 = "a record must be UTF-8 text";
+
     /// <summary>Reads a Send; <paramref name="envelopeFields"/> are the transport's own fields, passed over.</summary>
     public static SendRequest Parse(JsonElement message, params string[] envelopeFields)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
             throw ChannelException.BadRequest("send an object {clientMsgId, type, body, to?}");
+        }
+        if (!Utf8.IsValid(JsonMarshal.GetRawUtf8Value(message)))
+        {
+            // The parser takes such bytes as they are; reading a name or a string of them would throw.
+            throw ChannelException.BadRequest(NotUtf8);
         }
         string? clientMsgId = null, type = null;
         int? to = null;

@@ -84,7 +84,7 @@ public sealed class TicTacToeRules : ITitleRules
         {
             cell = -1;
             return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("cell", out var value)
-                && value.TryGetInt32(out cell) && cell is >= 0 and < 9;
+                && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out cell) && cell is >= 0 and < 9;
         }
     }
 }

@@ -22,20 +22,20 @@ internal static class ChannelAuth
             }
             if (context.RequestServices.GetRequiredService<Core.GameRooms>().Stopping)
             {
-                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused("unavailable");
+                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused(ErrorCodes.Unavailable);
                 context.Response.Headers.RetryAfter = "1";
                 await TypedResults.Problem(detail: "the channel server is restarting; reconnect in a moment",
                     statusCode: StatusCodes.Status503ServiceUnavailable,
-                    extensions: new Dictionary<string, object?> { ["code"] = "unavailable" }).ExecuteAsync(context);
+                    extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Unavailable }).ExecuteAsync(context);
                 return;
             }
             var tokens = context.RequestServices.GetRequiredService<JoinTokens>();
             var problem = Authorize(context, tokens);
             if (problem is not null)
             {
-                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused("unauthorized");
+                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused(ErrorCodes.Unauthorized);
                 await TypedResults.Problem(detail: problem, statusCode: StatusCodes.Status401Unauthorized,
-                    extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" }).ExecuteAsync(context);
+                    extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Unauthorized }).ExecuteAsync(context);
                 return;
             }
             await next(context);

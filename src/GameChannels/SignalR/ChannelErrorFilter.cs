@@ -1,14 +1,13 @@
 using GameChannels.Core;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
 
 namespace GameChannels.SignalR;
 
 /// <summary>
-/// Turns the core's refusals into errors the caller sees as "code: detail", counts them, and answers a Redis
-/// outage with "unavailable" rather than a bare failure. Nothing else leaks to the client.
+/// Gives every failed call and refused connection the "code: detail" that <see cref="ChannelErrors"/> maps it to,
+/// as a HubException, the one kind SignalR passes on to the caller. Nothing else leaks to the client.
 /// </summary>
-internal sealed partial class ChannelErrorFilter(ChannelMetrics metrics, ILogger<ChannelErrorFilter> logger) : IHubFilter
+internal sealed class ChannelErrorFilter(ChannelErrors errors) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -17,16 +16,10 @@ internal sealed partial class ChannelErrorFilter(ChannelMetrics metrics, ILogger
         {
             return await next(invocationContext);
         }
-        catch (ChannelException e)
+        catch (Exception e) when (e is not HubException and not OperationCanceledException)
         {
-            metrics.Refused(e.Code);
-            throw new HubException(e.Message);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            metrics.Refused("unavailable");
-            LogStoreUnavailable(invocationContext.HubMethodName, e.Message);
-            throw new HubException("unavailable: the game log cannot be reached right now; retry (a Send with the same clientMsgId)");
+            var request = invocationContext.HubMethodName;
+            throw new HubException(errors.Refusal(e, request) ?? errors.Internal(e, request));
         }
     }
 
@@ -36,19 +29,9 @@ internal sealed partial class ChannelErrorFilter(ChannelMetrics metrics, ILogger
         {
             await next(context);
         }
-        catch (ChannelException e)
+        catch (Exception e) when (e is not HubException and not OperationCanceledException)
         {
-            metrics.Refused(e.Code);
-            throw new HubException(e.Message);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            metrics.Refused("unavailable");
-            LogStoreUnavailable("connect", e.Message);
-            throw new HubException("unavailable: the game log cannot be reached right now; reconnect shortly");
+            throw new HubException(errors.Refusal(e, ChannelErrors.Connect) ?? errors.Internal(e, ChannelErrors.Connect));
         }
     }
-
-    [LoggerMessage(2201, LogLevel.Warning, "{Method} failed: Redis unavailable: {Reason}")]
-    private partial void LogStoreUnavailable(string method, string reason);
 }

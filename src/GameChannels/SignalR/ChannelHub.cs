@@ -55,12 +55,12 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
     public Task<long> Send(JsonElement message) => Room.SendAsync(Member, SendRequests.Parse(message));
 
     /// <summary>A page of the messages after afterSeq; the last page makes the connection live.</summary>
-    public Task<LogPage> Resume(long afterSeq) => Room.ResumeAsync(Member, afterSeq);
+    public Task<LogPage> Resume(JsonElement afterSeq) => Room.ResumeAsync(Member, ResumeRequests.AfterSeq(afterSeq));
 
     /// <summary>The host (seat 1) ends the game.</summary>
     public Task<long> EndGame() => Member.Player.Seat == 1
         ? Room.EndAsync(1, "host")
-        : throw new ChannelException("forbidden", "only the host (seat 1) can end the game");
+        : throw ChannelException.NotHost();
 
     private SignalRMember Member => (SignalRMember)Context.Items[MemberKey]!;
 

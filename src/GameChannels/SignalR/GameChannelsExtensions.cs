@@ -24,6 +24,7 @@ public static class GameChannelsExtensions
         services.AddSingleton<GameEndedJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<GameEndedJobs>());
         services.AddSingleton<ChannelMetrics>();
+        services.AddSingleton<ChannelErrors>();
         // The rooms and what they share refer to one another; Lazy breaks the circle.
         services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
         services.AddSingleton(sp => new Lazy<RoomServices>(sp.GetRequiredService<RoomServices>));
@@ -45,6 +46,9 @@ public static class GameChannelsExtensions
             })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GamesJsonContext.Default));
         services.AddSingleton<ChannelErrorFilter>();
+        // SignalR logs every failed hub method as an error, a client's mistake too. ChannelErrors logs each
+        // failure once instead: a refusal at Debug, the server's own fault as an error with its exception.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         return builder;
     }
 

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using GameChannels.Core;
 using GameChannels.SignalR;
 using Platform.Games;
-using StackExchange.Redis;
 
 namespace GameChannels.WebSockets;
 
@@ -23,7 +23,7 @@ internal static class WebSocketChannel
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await TypedResults.Problem(detail: "open this URL as a WebSocket", statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["code"] = "bad_request" }).ExecuteAsync(context);
+                extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.BadRequest }).ExecuteAsync(context);
             return;
         }
         var player = ChannelAuth.PlayerOf(context);
@@ -43,14 +43,8 @@ internal static class WebSocketChannel
         {
             room = await rooms.JoinAsync(member);
         }
-        catch (Exception e) when (e is ChannelException or RedisException or TimeoutException)
+        catch (Exception e) when (services.Errors.Refusal(e, ChannelErrors.Connect) is { } reason)
         {
-            var reason = "unavailable: the game log cannot be reached right now; reconnect shortly";
-            if (e is ChannelException refusal)
-            {
-                services.Metrics.Refused(refusal.Code);
-                reason = refusal.Message;
-            }
             await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, Truncate(reason), default);
             await member.DisposeAsync();
             return;
@@ -117,8 +111,8 @@ internal static class WebSocketChannel
                         length += result.Count;
                         if (length > limit)
                         {
-                            services.Metrics.Refused("too_large");
-                            await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"too_large: frames are limited to {limit} bytes", default);
+                            services.Metrics.Refused(ErrorCodes.TooLarge);
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"{ErrorCodes.TooLarge}: frames are limited to {limit} bytes", default);
                             return false;
                         }
                     }
@@ -161,15 +155,26 @@ internal static class WebSocketChannel
     {
         string? id = null;
         string? clientMsgId = null;
+        string op = "record";
         try
         {
+            // A binary frame is read as text too; its bytes must be UTF-8 (a text frame's are checked below us).
+            if (!Utf8.IsValid(record.Span))
+            {
+                throw ChannelException.BadRequest(SendRequests.NotUtf8);
+            }
             using var document = Parse(record);
             var root = document.RootElement;
-            if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                id = idElement.GetString();
+                throw ChannelException.BadRequest(NotAnObject);
             }
-            var op = root.TryGetProperty("op", out var opElement) && opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
+            if (root.TryGetProperty("id", out var idElement))
+            {
+                id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString()
+                    : throw ChannelException.BadRequest("id must be a string");
+            }
+            op = root.TryGetProperty("op", out var opElement) && opElement.ValueKind == JsonValueKind.String ? opElement.GetString()! : op;
             switch (op)
             {
                 case "send":
@@ -185,8 +190,7 @@ internal static class WebSocketChannel
                     _ = AnswerWhenRelayedAsync(relayed, member, id, clientMsgId, services);
                     return true;
                 case "resume":
-                    var after = root.TryGetProperty("afterSeq", out var afterElement) && afterElement.TryGetInt64(out var a) ? a
-                        : throw ChannelException.BadRequest("resume needs afterSeq, a number");
+                    var after = ResumeRequests.AfterSeq(root.TryGetProperty("afterSeq", out var afterElement) ? afterElement : default);
                     var page = await room.ResumeAsync(member, after);
                     return Reply(member, writer =>
                     {
@@ -195,25 +199,15 @@ internal static class WebSocketChannel
                         JsonSerializer.Serialize(writer, page, GamesJsonContext.Default.LogPage);
                     });
                 case "end":
-                    if (member.Player.Seat != 1)
-                    {
-                        throw new ChannelException("forbidden", "only the host (seat 1) can end the game");
-                    }
-                    var ended = await room.EndAsync(1, "host");
+                    var ended = member.Player.Seat == 1 ? await room.EndAsync(1, "host") : throw ChannelException.NotHost();
                     return Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", ended); });
                 default:
                     throw ChannelException.BadRequest("each record needs \"op\": send, resume or end");
             }
         }
-        catch (ChannelException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            services.Metrics.Refused(e.Code);
-            return Error(member, id, clientMsgId, e.Message);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            services.Metrics.Refused("unavailable");
-            return Error(member, id, clientMsgId, Unavailable);
+            return Error(member, id, clientMsgId, services.Errors.Refusal(e, op) ?? services.Errors.Internal(e, op));
         }
     }
 
@@ -228,19 +222,13 @@ internal static class WebSocketChannel
                 ReplySeq(member, id, seq);
             }
         }
-        catch (ChannelException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            services.Metrics.Refused(e.Code);
-            Error(member, id, clientMsgId, e.Message);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            services.Metrics.Refused("unavailable");
-            Error(member, id, clientMsgId, Unavailable);
+            Error(member, id, clientMsgId, services.Errors.Refusal(e, "send") ?? services.Errors.Internal(e, "send"));
         }
     }
 
-    private const string Unavailable = "unavailable: the game log cannot be reached right now; retry (a send with the same clientMsgId)";
+    private const string NotAnObject = "a record must be one JSON object";
 
     private static bool ReplySeq(WebSocketMember member, string id, long seq) =>
         Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", seq); });
@@ -253,7 +241,7 @@ internal static class WebSocketChannel
         }
         catch (JsonException)
         {
-            throw ChannelException.BadRequest("a record must be one JSON object");
+            throw ChannelException.BadRequest(NotAnObject);
         }
     }
 

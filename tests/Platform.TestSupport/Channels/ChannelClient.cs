@@ -89,6 +89,12 @@ public sealed class ChannelClient : IAsyncDisposable
     /// <summary>Sends an arbitrary argument, for tests of malformed input.</summary>
     public Task<long> SendRawAsync(object argument) => _connection.InvokeAsync<long>("Send", argument).DefaultTimeout();
 
+    /// <summary>Invokes a hub method with arguments given as raw JSON, for tests of malformed input.</summary>
+    public Task<JsonElement> InvokeRawAsync(string target, params JsonElement[] arguments) =>
+        _connection.InvokeCoreAsync<JsonElement>(target, [.. arguments.Cast<object?>()]).DefaultTimeout();
+
+    public bool IsOpen => _connection.State == HubConnectionState.Connected;
+
     public Task<JsonElement> ResumeAsync(long afterSeq) => _connection.InvokeAsync<JsonElement>("Resume", afterSeq).DefaultTimeout();
 
     /// <summary>Every page of Resume from <paramref name="afterSeq"/> until the last one (which makes the connection live).</summary>

@@ -14,6 +14,8 @@ public sealed class WsChannelClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly ConcurrentQueue<JsonElement> _received = new();
     private readonly ConcurrentQueue<JsonElement> _errors = new();
+    // Answers no request of this client waits for: errors without an id, and answers to raw records' ids.
+    private readonly Channel<JsonElement> _unclaimed = Channel.CreateUnbounded<JsonElement>();
     private Task _reading = Task.CompletedTask;
     private int _nextId;
 
@@ -81,6 +83,19 @@ public sealed class WsChannelClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends raw text as one frame and returns the next answer no request of this client waits for.</summary>
+    public async Task<JsonElement> SendRawAsync(string text)
+    {
+        await SendTextAsync(text);
+        return await NextUnclaimedAsync();
+    }
+
+    /// <summary>The next error without an id, or answer to an id this client did not issue.</summary>
+    public async Task<JsonElement> NextUnclaimedAsync(TimeSpan? timeout = null) =>
+        await _unclaimed.Reader.ReadAsync().AsTask().DefaultTimeout(timeout);
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, default).DefaultTimeout();
 
@@ -121,9 +136,16 @@ public sealed class WsChannelClient : IAsyncDisposable
 
     private void Dispatch(JsonElement record)
     {
-        if (record.TryGetProperty("id", out var id) && _pending.TryRemove(id.GetString()!, out var answer))
+        if (record.TryGetProperty("id", out var id))
         {
-            answer.TrySetResult(record);
+            if (id.ValueKind == JsonValueKind.String && _pending.TryRemove(id.GetString()!, out var answer))
+            {
+                answer.TrySetResult(record);
+            }
+            else
+            {
+                _unclaimed.Writer.TryWrite(record);
+            }
         }
         else if (record.TryGetProperty("reconnect", out var reconnect))
         {
@@ -132,6 +154,7 @@ public sealed class WsChannelClient : IAsyncDisposable
         else if (record.TryGetProperty("error", out _))
         {
             _errors.Enqueue(record);
+            _unclaimed.Writer.TryWrite(record);
         }
         else
         {
