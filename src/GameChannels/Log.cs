@@ -10,6 +10,11 @@ internal static partial class Log
         "The log of game {GameId} came back shorter than the {Relayed} messages relayed (noticed by {NoticedBy}); it goes on in a new epoch and its connections resume")]
     public static partial void LogReset(this ILogger logger, string gameId, long relayed, string noticedBy);
 
+    // Information: it may be a client's mistake, and a client's mistake is never logged above Information.
+    [LoggerMessage(2314, LogLevel.Information,
+        "A resume of game {GameId} asked for messages after {AfterSeq}, beyond the log's end at {LatestSeq}; the log goes on in a new epoch")]
+    public static partial void EpochRenewedByResume(this ILogger logger, string gameId, long afterSeq, long latestSeq);
+
     [LoggerMessage(2312, LogLevel.Warning, "An append to game {GameId} failed; its live connections resume from their last number")]
     public static partial void RelayFailed(this ILogger logger, string gameId, Exception? error);
 

@@ -161,6 +161,24 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
         (await control.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("control characters");
     }
 
+    [Fact]
+    public async Task AMissingPageIsAPageAMissingApiPathIsProblemJsonAndTheIconExists()
+    {
+        var page = await Http.GetAsync("no-such-page");
+        page.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await page.Content.ReadAsStringAsync()).ShouldContain("This page does not exist");
+
+        var api = await Http.GetAsync("api/no/such/thing");
+        api.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        api.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        Code(await api.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("not_found");
+
+        var icon = await Http.GetAsync("favicon.ico");
+        icon.StatusCode.ShouldBe(HttpStatusCode.OK);
+        icon.Content.Headers.ContentType!.MediaType.ShouldBe("image/x-icon");
+    }
+
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private Task<HttpResponseMessage> Messages(string path, string token)

@@ -33,7 +33,7 @@ public class HomePageTests
     }
 
     [Fact]
-    public async Task AnUnknownPageIsAProblemDocumentNotAStackTrace()
+    public async Task AnUnknownPageIsAPageThatSaysSoNotAStackTrace()
     {
         await using var database = await TestDatabase.CreateMigratedAsync();
         await using var web = ServiceProcess.StartWithServers("Web", database);
@@ -43,7 +43,10 @@ public class HomePageTests
         var response = await http.GetAsync("no/such/page").DefaultTimeout();
 
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var page = await response.Content.ReadAsStringAsync().DefaultTimeout();
+        page.ShouldContain("This page does not exist");
+        page.ShouldNotContain("Exception");
         (await http.GetAsync("hangfire").DefaultTimeout()).StatusCode
             .ShouldBe(System.Net.HttpStatusCode.NotFound, "players never reach the jobs dashboard: only a worker serves it");
     }

@@ -357,8 +357,22 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 if (state.Epoch != _epoch)
                 {
-                    ResetAfterLostLog(state.Epoch, "a resume");
-                    _lastSeq = state.LatestSeq;
+                    if (_lastSeq > state.LatestSeq)
+                    {
+                        // The room relayed what the log no longer has: its live connections saw it too.
+                        ResetAfterLostLog(state.Epoch, "a resume");
+                        _lastSeq = state.LatestSeq;
+                    }
+                    else
+                    {
+                        // Only this client's number was beyond the end (a log lost before the room loaded it, or
+                        // the client's mistake): the live connections saw nothing that was lost, and the page
+                        // tells this client of the new epoch.
+                        services.RoomLog.EpochRenewedByResume(gameId, afterSeq, state.LatestSeq);
+                        _epoch = state.Epoch;
+                        _afterSeqMayRenew = false;
+                        _unsureAfter = 0;
+                    }
                 }
             }
             if (!more && _members.Contains(member))

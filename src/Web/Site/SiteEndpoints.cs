@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Games;
+using Web.Games;
 
 namespace Web.Site;
 
@@ -14,6 +16,20 @@ public static class SiteEndpoints
         app.MapGet("/", (IWebHostEnvironment environment, HttpContext context) => Page(environment, context, "index.html"));
         // Any code: the page itself asks the API whether the game exists, and says so.
         app.MapGet("/play/{gameId}", (IWebHostEnvironment environment, HttpContext context) => Page(environment, context, "play.html"));
+        // Nothing else is here: a page that says so, or for the API, problem+json with its code. (Paths that
+        // name a file are left to the static files: an endpoint matched here would take them over.)
+        app.MapFallback(async (IWebHostEnvironment environment, HttpContext context) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                await ApiErrors.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "There is nothing at this address.").ExecuteAsync(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.SendFileAsync(Path.Combine(environment.WebRootPath, "404.html"));
+        });
         return app;
     }
 
