@@ -4,9 +4,8 @@ namespace Platform.Redis;
 
 /// <summary>Who is connected to a game now, and who ever was, kept by the host's channel server.</summary>
 /// <remarks>
-/// Changes from every game travel together, in the order they were made (<see cref="OrderedBatches{T}"/>): when
-/// a third of a server's players dropped at once, one script call each, made under their games' locks, held
-/// up the reconnects behind them by 50-80 ms (docs/benchmark.md).
+/// Changes from every game travel together, in the order they were made (<see cref="OrderedBatches{T}"/>), so
+/// that many players dropping at once do not hold up the reconnects behind them (docs/benchmark.md).
 /// </remarks>
 public sealed class GamePresence
 {

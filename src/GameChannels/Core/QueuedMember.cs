@@ -19,10 +19,8 @@ public abstract class QueuedMember : IMember, IAsyncDisposable
         Queue = Channel.CreateBounded<RawJson>(new BoundedChannelOptions(queueLength)
         {
             SingleReader = true,
-            // The writer loop runs on the thread pool, not on the thread that queued: by the time it runs, a busy
-            // connection has several envelopes waiting and they go out as one frame and one send. Writing inline
-            // saved a hop per delivery but sent every envelope alone, and held 24 msg/s per player where this
-            // holds 32 (docs/benchmark.md).
+            // The writer loop runs on the thread pool, not on the thread that queued, so that a busy connection's
+            // waiting envelopes go out as one frame and one send (docs/benchmark.md).
             AllowSynchronousContinuations = false,
             FullMode = BoundedChannelFullMode.Wait, // never waited on: TryWrite reports full
         });
