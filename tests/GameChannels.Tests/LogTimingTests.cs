@@ -66,7 +66,7 @@ public sealed class LogTimingTests : IAsyncLifetime
         var issued = new List<Task<long>>();
         for (var i = 0; i < MaxPending; i++)
         {
-            issued.Add(await room.BeginSendAsync(i % 2 == 0 ? a : b, Send("chat", $"{i}")).DefaultTimeout());
+            issued.Add((await room.BeginSendAsync(i % 2 == 0 ? a : b, Send("chat", $"{i}")).DefaultTimeout()).Relayed);
         }
         // The next send is not given its place while the game's first messages wait for Redis: the transport
         // reads that connection's next record only once it is.
@@ -75,7 +75,7 @@ public sealed class LogTimingTests : IAsyncLifetime
         (Log.Appends - appendsBefore).ShouldBe(MaxPending, "nothing past the limit is on its way to Redis");
 
         release();
-        issued.Add(await next.DefaultTimeout());
+        issued.Add((await next.DefaultTimeout()).Relayed);
         var numbers = await Task.WhenAll(issued).DefaultTimeout();
         numbers.ShouldBe(Enumerable.Range(0, MaxPending + 1).Select(i => numbers[0] + i), "every message, once, in the order sent");
         await Until(() => a.Seqs.Count >= seen + MaxPending + 1, "a is relayed all of them");
@@ -93,7 +93,7 @@ public sealed class LogTimingTests : IAsyncLifetime
 
         // A's message takes its place in the order, then waits on its way to Redis.
         var release = Log.HoldAppends();
-        var relayed = await room.BeginSendAsync(a, Send("chat", "while b resumes"));
+        var relayed = (await room.BeginSendAsync(a, Send("chat", "while b resumes"))).Relayed;
         relayed.IsCompleted.ShouldBeFalse();
         // B's page is read without it; before the page returns, the message is logged and relayed.
         Log.AfterNextPage = async () =>
@@ -116,6 +116,30 @@ public sealed class LogTimingTests : IAsyncLifetime
         Seqs(first.Messages).Concat(rest).Concat(b.Seqs).ShouldBeUnique();
         a.DropReason.ShouldBeNull();
         b.DropReason.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task AResumeBeyondTheEndWhileAMessageIsRelayedRenewsTheEpochForItsClientAloneAndDropsNoOne()
+    {
+        var (_, room, a, b) = await TwoPlayersAsync();
+        await Until(() => a.Seqs.Count >= 1, "a sees b connect");
+
+        // A's message waits on its way to Redis while b resumes from a number beyond the log's end; it is logged
+        // and relayed after b's page is read, so the room has relayed past that page by the time it looks.
+        var release = Log.HoldAppends();
+        var relayed = (await room.BeginSendAsync(a, Send("chat", "while b resumes beyond the end"))).Relayed;
+        Log.AfterNextPage = async () =>
+        {
+            release();
+            await relayed;
+        };
+        var page = await room.ResumeAsync(b, 1_000_000);
+        await relayed;
+
+        a.DropReason.ShouldBeNull("nothing relayed was lost, so the live connections are not sent to resume in a new epoch");
+        page.Epoch.ShouldNotBeNull();
+        var next = await room.SendAsync(a, Send("chat", "after")).DefaultTimeout();
+        await Until(() => a.Seqs.Contains(next), "a is still live");
     }
 
     [Fact]
@@ -234,10 +258,10 @@ public sealed class LogTimingTests : IAsyncLifetime
     private static IEnumerable<long> Seqs(IEnumerable<RawJson> envelopes) =>
         envelopes.Select(e => JsonDocument.Parse(e.Utf8).RootElement.GetProperty("seq").GetInt64());
 
-    private static SendRequest Send(string type, string text) =>
+    private static PlayerMessage Send(string type, string text) =>
         SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type, body = new { text } }));
 
-    private static SendRequest Move(int cell) =>
+    private static PlayerMessage Move(int cell) =>
         SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type = "move", body = new { cell } }));
 
     private static async Task Until(Func<bool> condition, string what)

@@ -23,7 +23,7 @@ public class RulesGuardTests
     public void ARulesModuleThatThrowsRejectsTheMessageAndIsCountedAndLoggedOnceAsAWarning()
     {
         using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new ChannelMetrics(provider.GetRequiredService<IMeterFactory>(), new Lazy<GameRooms>(() => null!));
+        var metrics = new ChannelMetrics(provider.GetRequiredService<IMeterFactory>());
         using var failures = new MetricCollector<long>(provider.GetRequiredService<IMeterFactory>(), "Platform.GameChannels", "platform.channel.rules.failures");
         var logger = new FakeLogger<RulesGuard>();
         var guard = new RulesGuard(new Throwing(), "K7QX3M", "tictactoe", metrics, logger);

@@ -18,11 +18,12 @@ public sealed class ChannelMetrics
     private readonly Histogram<double> _joinSeconds;
     private readonly Histogram<double> _resumeSeconds;
     private readonly Histogram<double> _upgradeSeconds;
+    private readonly Meter _meter;
 
     // From half a millisecond to a second: where a round trip to Redis, a lock wait and a GC pause fall.
     private static readonly InstrumentAdvice<double> Buckets = new() { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] };
 
-    public ChannelMetrics(IMeterFactory meters, Lazy<GameRooms> rooms)
+    public ChannelMetrics(IMeterFactory meters)
     {
         var meter = meters.Create("Platform.GameChannels");
         _appended = meter.CreateCounter<long>("platform.channel.messages.appended", "{message}", "Messages given a number and logged");
@@ -46,8 +47,12 @@ public sealed class ChannelMetrics
         _upgradeSeconds = meter.CreateHistogram("platform.channel.upgrade.duration", "s",
             "Time from a new connection to its answered /ws upgrade, for upgrades taken below HTTP (the client's sending of its request included)",
             advice: Buckets);
-        meter.CreateObservableGauge("platform.channel.games", () => rooms.Value.Count, "{game}", "Games with a connection on this server");
+        _meter = meter;
     }
+
+    /// <summary>Reports the number of games with a connection, read when /metrics is scraped.</summary>
+    public void ObserveGames(Func<int> games) =>
+        _meter.CreateObservableGauge("platform.channel.games", games, "{game}", "Games with a connection on this server");
 
     public void Appended(TimeSpan took)
     {

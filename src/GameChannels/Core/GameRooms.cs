@@ -8,10 +8,19 @@ namespace GameChannels.Core;
 /// the first connection and removed when the last one leaves; a join that meets a room just being removed
 /// starts a fresh one, so a game never has two rooms at once.
 /// </summary>
-public sealed class GameRooms(Lazy<RoomServices> services)
+public sealed class GameRooms
 {
+    private readonly RoomServices _services;
+    private readonly RoomHost _host;
     private readonly ConcurrentDictionary<string, Lazy<Task<GameRoom>>> _rooms = new();
     private volatile bool _stopping;
+
+    public GameRooms(RoomServices services)
+    {
+        _services = services;
+        _host = new RoomHost(() => _stopping, Remove);
+        services.Metrics.ObserveGames(() => _rooms.Count);
+    }
 
     public int Count => _rooms.Count;
 
@@ -50,13 +59,13 @@ public sealed class GameRooms(Lazy<RoomServices> services)
     {
         var title = Titles.Find(member.Player.Title)
             ?? throw ChannelException.Forbidden($"the token names an unknown title '{member.Player.Title}'");
-        var started = services.Value.Time.GetTimestamp();
+        var started = _services.Time.GetTimestamp();
         while (true)
         {
             var room = await GetAsync(member.Player.GameId, title);
             if (await room.JoinAsync(member))
             {
-                services.Value.Metrics.Joined(services.Value.Time.GetElapsedTime(started));
+                _services.Metrics.Joined(_services.Time.GetElapsedTime(started));
                 return room;
             }
         }
@@ -66,7 +75,7 @@ public sealed class GameRooms(Lazy<RoomServices> services)
         _rooms.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result).ToList();
 
     /// <summary>Called by a room, under its lock, as its last connection leaves.</summary>
-    internal void Remove(GameRoom room)
+    private void Remove(GameRoom room)
     {
         if (_rooms.TryGetValue(room.GameId, out var entry) && entry.IsValueCreated
             && entry.Value.IsCompletedSuccessfully && entry.Value.Result == room)
@@ -77,7 +86,7 @@ public sealed class GameRooms(Lazy<RoomServices> services)
 
     private async Task<GameRoom> LoadAsync(string gameId, Title title)
     {
-        var room = new GameRoom(gameId, title, services.Value);
+        var room = new GameRoom(gameId, title, _services, _host);
         await room.LoadAsync();
         return room;
     }

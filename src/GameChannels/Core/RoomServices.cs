@@ -8,7 +8,7 @@ namespace GameChannels.Core;
 /// <summary>What every game room shares: the stores, the limits, the clock, the rules, the meters.</summary>
 public sealed class RoomServices(
     GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
-    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, ChannelErrors errors, Lazy<GameRooms> rooms, ILogger<RulesGuard> rulesLog,
+    IEnumerable<ITitleRules> rules, ChannelMetrics metrics, ChannelErrors errors, ILogger<RulesGuard> rulesLog,
     ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats)
 {
     public SeatOptions Seats { get; } = seats.Value;
@@ -36,6 +36,4 @@ public sealed class RoomServices(
     /// <summary>A fresh state of a title's rules for one game, behind the guard; null for a title without rules.</summary>
     public IRulesState? NewRules(string gameId, string titleId) =>
         Rules.TryGetValue(titleId, out var rules) ? new RulesGuard(rules.NewGame(), gameId, titleId, metrics, rulesLog) : null;
-
-    public GameRooms Rooms => rooms.Value;
 }

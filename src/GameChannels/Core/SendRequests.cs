@@ -5,16 +5,20 @@ using Platform.Games;
 
 namespace GameChannels.Core;
 
+/// <summary>A player's message as the room takes it: checked once, by <see cref="SendRequests.Parse"/>.</summary>
+public sealed record PlayerMessage(string ClientMsgId, string Type, JsonElement Body, int? To);
+
 /// <summary>
-/// Reads a Send argument by hand rather than through the transport's binder, so that any malformed message
-/// gets a bad_request that says what is wrong instead of a generic invocation failure.
+/// Reads and checks a Send argument by hand rather than through the transport's binder, so that any malformed
+/// message gets a bad_request that says what is wrong instead of a generic invocation failure. The room checks
+/// only what needs the game: the seat of a direct message.
 /// </summary>
 public static class SendRequests
 {
     public const string NotUtf8 = "a record must be UTF-8 text";
 
     /// <summary>Reads a Send; <paramref name="envelopeFields"/> are the transport's own fields, passed over.</summary>
-    public static SendRequest Parse(JsonElement message, params string[] envelopeFields)
+    public static PlayerMessage Parse(JsonElement message, params string[] envelopeFields)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -59,6 +63,27 @@ public static class SendRequests
                     break;
             }
         }
-        return new SendRequest(clientMsgId, type, body, to);
+        return Checked(clientMsgId, type, body, to);
     }
+
+    private static PlayerMessage Checked(string? clientMsgId, string? type, JsonElement body, int? to)
+    {
+        if (clientMsgId is not { Length: >= 1 and <= 64 })
+        {
+            throw ChannelException.BadRequest("clientMsgId must be a string of 1 to 64 characters");
+        }
+        if (type is not { Length: >= 1 and <= 40 } || !type.All(IsTypeChar))
+        {
+            throw ChannelException.BadRequest("type must be 1 to 40 characters of a-z, A-Z, 0-9, '.', '_', '-' or ':'");
+        }
+        if (type.StartsWith("player.", StringComparison.Ordinal) || type.StartsWith("game.", StringComparison.Ordinal))
+        {
+            throw ChannelException.BadRequest("types starting with 'player.' or 'game.' are the server's own");
+        }
+        return new PlayerMessage(clientMsgId, type, body.ValueKind == JsonValueKind.Undefined ? JsonNull : body, to);
+    }
+
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement;
+
+    private static bool IsTypeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':';
 }

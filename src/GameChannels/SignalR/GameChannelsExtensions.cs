@@ -26,8 +26,6 @@ public static class GameChannelsExtensions
         services.AddSingleton<ChannelMetrics>();
         services.AddSingleton<ChannelErrors>();
         // The rooms and what they share refer to one another; Lazy breaks the circle.
-        services.AddSingleton(sp => new Lazy<GameRooms>(sp.GetRequiredService<GameRooms>));
-        services.AddSingleton(sp => new Lazy<RoomServices>(sp.GetRequiredService<RoomServices>));
         services.AddSingleton<ITitleRules, TicTacToeRules>();
         services.AddHostedService<ChannelLifecycle>();
         services.AddSingleton<IdleSweeper>();

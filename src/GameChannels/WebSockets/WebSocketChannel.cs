@@ -182,7 +182,7 @@ internal static class WebSocketChannel
                     clientMsgId = request.ClientMsgId;
                     // The next record is read once this one has its place in the game's order, not once Redis
                     // has it: the answer (or error) follows when it is logged and relayed.
-                    var relayed = await room.BeginSendAsync(member, request);
+                    var relayed = (await room.BeginSendAsync(member, request)).Relayed;
                     if (relayed.IsCompletedSuccessfully)
                     {
                         return id is null || ReplySeq(member, id, relayed.Result);
