@@ -15,4 +15,16 @@ public static class GamesExtensions
         builder.Services.AddSettings<SeatOptions>(SeatOptions.Section);
         return builder;
     }
+
+    /// <summary>
+    /// Join tokens as the request's authentication: endpoints that need a player RequireAuthorization(), and
+    /// <see cref="JoinTokenAuthentication.PlayerOf"/> gives the player.
+    /// </summary>
+    public static IHostApplicationBuilder AddJoinTokenAuthentication(this IHostApplicationBuilder builder, Action<JoinTokenAuthenticationOptions>? configure = null)
+    {
+        builder.Services.AddAuthentication(JoinTokenAuthentication.SchemeName)
+            .AddScheme<JoinTokenAuthenticationOptions, JoinTokenAuthentication>(JoinTokenAuthentication.SchemeName, configure);
+        builder.Services.AddAuthorization();
+        return builder;
+    }
 }

@@ -10,6 +10,7 @@ var builder = PlatformHost.CreateWebBuilder(args);
 builder.AddPlatformRedis();
 builder.AddArchive();
 builder.AddJoinTokens();
+builder.AddJoinTokenAuthentication();
 builder.AddGamesApi();
 
 var app = builder.Build();

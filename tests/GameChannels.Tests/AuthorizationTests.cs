@@ -47,7 +47,7 @@ public class AuthorizationTests(ChannelServer server) : IClassFixture<ChannelSer
         var (status, body) = await NegotiateAsync(other.GameId, mine.Tokens[0]);
 
         status.ShouldBe(HttpStatusCode.Unauthorized);
-        body.ShouldContain("the token is for another game");
+        body.ShouldContain("The token is for another game.");
     }
 
     [Fact]

@@ -252,7 +252,7 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
             tokens[1..^1].ShouldAllBe(t => t == tokens[1], "the renewed token, until the server refuses it");
             tokens[^1].ShouldNotBe(tokens[1], "renewed once more");
             result.GetProperty("final").GetProperty("code").GetString().ShouldBe("unauthorized");
-            result.GetProperty("final").GetProperty("detail").GetString().ShouldBe("the token has been altered");
+            result.GetProperty("final").GetProperty("detail").GetString().ShouldBe("The token does not open: the token has been altered.");
         }
         finally
         {

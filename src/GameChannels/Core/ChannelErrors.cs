@@ -8,7 +8,7 @@ namespace GameChannels.Core;
 /// "code: detail", a Redis outage as unavailable, each counted by code. Any other exception is the server's own
 /// fault: the transport reports it as one, and it is logged as an error here.
 /// </summary>
-public sealed partial class ChannelErrors(ChannelMetrics metrics, ILogger<ChannelErrors> logger)
+public sealed class ChannelErrors(ChannelMetrics metrics, ILogger<ChannelErrors> logger)
 {
     /// <summary>The request name a refused connection is reported under.</summary>
     public const string Connect = "connect";
@@ -23,11 +23,11 @@ public sealed partial class ChannelErrors(ChannelMetrics metrics, ILogger<Channe
         {
             case ChannelException refusal:
                 metrics.Refused(refusal.Code);
-                LogRefused(request, refusal.Message);
+                logger.Refused(request, refusal.Message);
                 return refusal.Message;
             case RedisException or TimeoutException:
                 metrics.Refused(ErrorCodes.Unavailable);
-                LogStoreUnavailable(request, error.Message);
+                logger.StoreUnavailable(request, error.Message);
                 return request == Connect
                     ? $"{ErrorCodes.Unavailable}: the game log cannot be reached right now; reconnect shortly"
                     : $"{ErrorCodes.Unavailable}: the game log cannot be reached right now; retry (a send with the same clientMsgId)";
@@ -40,17 +40,7 @@ public sealed partial class ChannelErrors(ChannelMetrics metrics, ILogger<Channe
     public string Internal(Exception error, string request)
     {
         metrics.Refused(ErrorCodes.Internal);
-        LogFailed(request, error);
+        logger.Failed(request, error);
         return $"{ErrorCodes.Internal}: the server failed on this request; it is logged";
     }
-
-    // A client's mistake is its own business: Debug, so that a client cannot fill the log.
-    [LoggerMessage(2202, LogLevel.Debug, "{Request} refused: {Refusal}")]
-    private partial void LogRefused(string request, string refusal);
-
-    [LoggerMessage(2201, LogLevel.Warning, "{Request} failed: Redis unavailable: {Reason}")]
-    private partial void LogStoreUnavailable(string request, string reason);
-
-    [LoggerMessage(2203, LogLevel.Error, "{Request} failed on the server")]
-    private partial void LogFailed(string request, Exception error);
 }

@@ -13,7 +13,7 @@ namespace GameChannels.Core;
 /// A game whose job is never enqueued (the queue full, the process stopped first, Redis down until then) has
 /// game.ended in its log and its status ended: MessageMigrator's recurring sweep (issue 15, the archive) finds it.
 /// </remarks>
-public sealed partial class GameEndedJobs(IBackgroundJobClient jobs, TimeProvider time, ILogger<GameEndedJobs> logger) : BackgroundService
+public sealed class GameEndedJobs(IBackgroundJobClient jobs, TimeProvider time, ILogger<GameEndedJobs> logger) : BackgroundService
 {
     /// <summary>
     /// Game ends waiting to be enqueued: minutes of ends at any rate a host sees, about 100 bytes each, so a
@@ -36,7 +36,7 @@ public sealed partial class GameEndedJobs(IBackgroundJobClient jobs, TimeProvide
     {
         if (!_pending.Writer.TryWrite(game))
         {
-            LogQueueFull(game.GameId, Capacity);
+            logger.QueueFull(game.GameId, Capacity);
         }
     }
 
@@ -66,16 +66,10 @@ public sealed partial class GameEndedJobs(IBackgroundJobClient jobs, TimeProvide
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogEnqueueFailed(game.GameId, backOff.TotalSeconds, e.Message);
+                logger.EnqueueFailed(game.GameId, backOff.TotalSeconds, e.Message);
             }
             await Task.Delay(backOff, time, stoppingToken);
             backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
         }
     }
-
-    [LoggerMessage(2402, LogLevel.Warning, "Could not enqueue the jobs of ended game {GameId}, trying again in {Seconds} s: {Reason}")]
-    private partial void LogEnqueueFailed(string gameId, double seconds, string reason);
-
-    [LoggerMessage(2403, LogLevel.Warning, "Game {GameId} ended with {Capacity} ends already waiting to be enqueued; the migrator's sweep will find it")]
-    private partial void LogQueueFull(string gameId, int capacity);
 }

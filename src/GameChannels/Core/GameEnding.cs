@@ -9,7 +9,7 @@ namespace GameChannels.Core;
 /// What follows a game's end, once game.ended is in its log: the status everyone reads, the archive's record,
 /// and a job for the workers that follow (statistics, moving the log to the archive).
 /// </summary>
-public sealed partial class GameEnding(GameLog log, IGameStore store, GameEndedJobs jobs, TimeProvider time, ILogger<GameEnding> logger)
+public sealed class GameEnding(GameLog log, IGameStore store, GameEndedJobs jobs, TimeProvider time, ILogger<GameEnding> logger)
 {
     public async Task EndedAsync(string gameId, string reason, long lastSeq)
     {
@@ -22,13 +22,10 @@ public sealed partial class GameEnding(GameLog log, IGameStore store, GameEndedJ
         catch (Npgsql.NpgsqlException e)
         {
             // The end is in the log and in Redis, which Web also reads; the job's consumers record it again.
-            LogArchiveNotUpdated(gameId, e.Message);
+            logger.ArchiveNotUpdated(gameId, e.Message);
         }
         // Queued in memory, enqueued in Hangfire off this path (the caller may hold the game's lock).
         jobs.Post(new GameEnded(gameId, reason, lastSeq, endedAt));
         await log.ForgetLiveAsync(gameId);
     }
-
-    [LoggerMessage(2401, LogLevel.Warning, "Game {GameId} ended, but the archive could not record it: {Reason}")]
-    private partial void LogArchiveNotUpdated(string gameId, string reason);
 }

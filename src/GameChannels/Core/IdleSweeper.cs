@@ -6,7 +6,7 @@ using Platform.Redis;
 namespace GameChannels.Core;
 
 /// <summary>Ends the games that have had no message and no connection for Channels:IdleMinutes.</summary>
-public sealed partial class IdleSweeper(
+public sealed class IdleSweeper(
     GameLog log, GameRooms rooms, IGameStore store, IOptions<ChannelOptions> options, TimeProvider time,
     ILogger<IdleSweeper> logger) : BackgroundService
 {
@@ -21,7 +21,7 @@ public sealed partial class IdleSweeper(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogSweepFailed(e.Message);
+                logger.SweepFailed(e.Message);
             }
         }
     }
@@ -43,15 +43,9 @@ public sealed partial class IdleSweeper(
             if (await room.EndIfIdleAsync())
             {
                 ended++;
-                LogEndedIdle(gameId);
+                logger.EndedIdle(gameId);
             }
         }
         return ended;
     }
-
-    [LoggerMessage(2101, LogLevel.Information, "Ended idle game {GameId}")]
-    private partial void LogEndedIdle(string gameId);
-
-    [LoggerMessage(2102, LogLevel.Warning, "Idle sweep failed: {Reason}")]
-    private partial void LogSweepFailed(string reason);
 }

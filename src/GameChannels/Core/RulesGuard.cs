@@ -8,7 +8,7 @@ namespace GameChannels.Core;
 /// relay: an exception from Judge becomes a rejection, one from Observe is passed over. Each is counted by title
 /// (platform_channel_rules_failures_total) and logged once, as a warning, with the game and the title.
 /// </summary>
-public sealed partial class RulesGuard(IRulesState rules, string gameId, string titleId, ChannelMetrics metrics, ILogger<RulesGuard> logger)
+public sealed class RulesGuard(IRulesState rules, string gameId, string titleId, ChannelMetrics metrics, ILogger<RulesGuard> logger)
     : IRulesState
 {
     public const string CouldNotJudge = "the rules could not judge this message";
@@ -22,7 +22,7 @@ public sealed partial class RulesGuard(IRulesState rules, string gameId, string 
         catch (Exception e)
         {
             metrics.RulesFailed(titleId);
-            LogJudgeFailed(gameId, titleId, type, e);
+            logger.JudgeFailed(gameId, titleId, type, e);
             return Verdict.Reject(CouldNotJudge);
         }
     }
@@ -36,13 +36,7 @@ public sealed partial class RulesGuard(IRulesState rules, string gameId, string 
         catch (Exception e)
         {
             metrics.RulesFailed(titleId);
-            LogObserveFailed(gameId, titleId, type, e);
+            logger.ObserveFailed(gameId, titleId, type, e);
         }
     }
-
-    [LoggerMessage(2501, LogLevel.Warning, "The rules of {Title} failed judging a {Type} in game {GameId}; it was rejected")]
-    private partial void LogJudgeFailed(string gameId, string title, string type, Exception error);
-
-    [LoggerMessage(2502, LogLevel.Warning, "The rules of {Title} failed observing a logged {Type} in game {GameId}; they did not see it")]
-    private partial void LogObserveFailed(string gameId, string title, string type, Exception error);
 }

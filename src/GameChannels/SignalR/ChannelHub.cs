@@ -16,7 +16,7 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var player = ChannelAuth.PlayerOf(Context.GetHttpContext());
+        var player = JoinTokenAuthentication.PlayerOf(Context.GetHttpContext());
         var member = new SignalRMember(Context, Clients.Caller, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
             services.Options.SendQueueLength);

@@ -8,7 +8,7 @@ namespace GameChannels.SignalR;
 /// after a random delay (so they do not all return at once), then wait for the connections to close, so that
 /// each leaves its player.disconnected in the log before Redis is out of reach.
 /// </summary>
-internal sealed partial class ChannelLifecycle(
+internal sealed class ChannelLifecycle(
     GameRooms rooms, GamePresence presence, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ChannelLifecycle> logger)
     : IHostedService
 {
@@ -23,7 +23,7 @@ internal sealed partial class ChannelLifecycle(
             var written = Task.WhenAll(open.Select(room => room.SendReconnectAsync()));
             if (!written.Wait(TimeSpan.FromSeconds(3)))
             {
-                LogReconnectsLate();
+                logger.ReconnectsLate();
             }
             else if (open.Count > 0)
             {
@@ -39,7 +39,7 @@ internal sealed partial class ChannelLifecycle(
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
-            LogPresenceNotCleared(e.Message);
+            logger.PresenceNotCleared(e.Message);
         }
     }
 
@@ -51,10 +51,4 @@ internal sealed partial class ChannelLifecycle(
             await Task.Delay(50, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
-
-    [LoggerMessage(2302, LogLevel.Warning, "Not every client was told to reconnect within 3 s; they reconnect on their own")]
-    private partial void LogReconnectsLate();
-
-    [LoggerMessage(2301, LogLevel.Warning, "Could not clear stale presence at start: {Reason}")]
-    private partial void LogPresenceNotCleared(string reason);
 }

@@ -25,7 +25,9 @@ public static class GameChannelsExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GameEndedJobs>());
         services.AddSingleton<ChannelMetrics>();
         services.AddSingleton<ChannelErrors>();
-        // The rooms and what they share refer to one another; Lazy breaks the circle.
+        // Both transports let a player in by its join token, as Web's API does; each refusal is counted.
+        builder.AddJoinTokenAuthentication(auth => auth.OnRefused = context =>
+            context.RequestServices.GetRequiredService<ChannelMetrics>().Refused(ErrorCodes.Unauthorized));
         services.AddSingleton<ITitleRules, TicTacToeRules>();
         services.AddHostedService<ChannelLifecycle>();
         services.AddSingleton<IdleSweeper>();
@@ -58,11 +60,14 @@ public static class GameChannelsExtensions
         app.UseCors(cors => cors.SetIsOriginAllowed(origin => options.Value.AllowedOrigins.Contains(origin))
             .AllowAnyHeader().AllowAnyMethod().AllowCredentials());
         app.UseWebSockets();
-        app.UseChannelAuth("/channels");
-        app.UseChannelAuth("/ws");
-        app.MapHub<ChannelHub>("/channels");
+        app.UseRefusalWhileStopping("/channels");
+        app.UseRefusalWhileStopping("/ws");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHub<ChannelHub>("/channels").RequireAuthorization();
         // The plain WebSocket transport, beside SignalR, over the same rooms.
-        app.Map("/ws", (HttpContext context, GameRooms rooms, RoomServices services) => WebSocketChannel.HandleAsync(context, rooms, services));
+        app.Map("/ws", (HttpContext context, GameRooms rooms, RoomServices services) => WebSocketChannel.HandleAsync(context, rooms, services))
+            .RequireAuthorization();
         return app;
     }
 }

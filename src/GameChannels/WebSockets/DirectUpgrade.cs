@@ -79,7 +79,7 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
             return false;
         }
         var query = QueryHelpers.ParseQuery(request.Query);
-        return ChannelAuth.Authorize(query.GetValueOrDefault("game"), query.GetValueOrDefault("access_token"),
+        return JoinTokenAuthentication.Check(query.GetValueOrDefault("game"), query.GetValueOrDefault("access_token"),
             request.Authorization, services.GetRequiredService<JoinTokens>(), out player) is null;
     }
 

@@ -26,7 +26,7 @@ internal static class WebSocketChannel
                 extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.BadRequest }).ExecuteAsync(context);
             return;
         }
-        var player = ChannelAuth.PlayerOf(context);
+        var player = JoinTokenAuthentication.PlayerOf(context);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         services.Metrics.Upgraded("http");
         await RunAsync(socket, context.TraceIdentifier, player, rooms, services);

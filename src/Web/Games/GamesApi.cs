@@ -18,7 +18,7 @@ public static class GamesApi
         games.MapPost("/", CreateAsync);
         games.MapPost("/{gameId}/players", JoinAsync);
         games.MapGet("/{gameId}", GetAsync);
-        games.MapGet("/{gameId}/messages", MessagesAsync);
+        games.MapGet("/{gameId}/messages", MessagesAsync).RequireAuthorization();
         return app;
     }
 
@@ -106,33 +106,18 @@ public static class GamesApi
     }
 
     private static async Task<Results<Ok<LogPage>, ProblemHttpResult>> MessagesAsync(
-        string gameId, HttpContext http, JoinTokens tokens, GameLog log, long after = 0, int limit = 100)
+        HttpContext http, GameLog log, long after = 0, int limit = 100)
     {
-        if (!GameIds.TryNormalize(gameId, out gameId))
-        {
-            return ApiErrors.NotFound(gameId);
-        }
-        var bearer = http.Request.Headers.Authorization.ToString();
-        if (!bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiErrors.Unauthorized("Send your join token as a bearer token.");
-        }
-        if (!tokens.TryOpen(bearer["Bearer ".Length..].Trim(), out var token, out var problem))
-        {
-            return ApiErrors.Unauthorized($"The token does not open: {problem}.");
-        }
-        if (token.GameId != gameId)
-        {
-            return ApiErrors.Unauthorized("The token is for another game.");
-        }
+        // The token was checked against the route's game (JoinTokenAuthentication): the game id is the token's.
+        var token = JoinTokenAuthentication.PlayerOf(http);
         if (after < 0 || limit is < 1 or > 500)
         {
             return ApiErrors.BadRequest("after must be 0 or more, and limit between 1 and 500.");
         }
-        var (state, messages, more) = await log.PageAsync(gameId, after, limit, token.Seat);
+        var (state, messages, more) = await log.PageAsync(token.GameId, after, limit, token.Seat);
         return TypedResults.Ok(new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more));
-
     }
+
     private static GameJoined Joined(JoinTokens tokens, ChannelLinkOptions channels, string gameId, string title, SeatRecord seat) =>
         new(seat.PlayerId, seat.Seat, tokens.Seal(tokens.Issue(gameId, seat.PlayerId, seat.Seat, title, seat.Name)),
             channels.ChannelUrl(gameId), channels.WsUrl(gameId));
