@@ -22,15 +22,11 @@ public sealed class LoggingChannelServer : ChannelServer
         var marker = Guid.NewGuid().ToString("N");
         using var http = new HttpClient { BaseAddress = Address };
         (await http.GetAsync($"health/live?flush={marker}").DefaultTimeout()).EnsureSuccessStatusCode();
-        for (var deadline = DateTime.UtcNow + TaskTimeouts.Default; DateTime.UtcNow < deadline; await Task.Delay(20))
+        return await Eventually.ForAsync(() =>
         {
             var output = Process.StandardOutput;
-            if (output.Skip(from).Any(line => line.Contains(marker, StringComparison.Ordinal)))
-            {
-                return [.. output.Skip(from)];
-            }
-        }
-        throw new TimeoutException($"the request marked {marker} was not logged");
+            return output.Skip(from).Any(line => line.Contains(marker, StringComparison.Ordinal)) ? output.Skip(from).ToList() : null;
+        }, TaskTimeouts.Default, $"the request marked {marker} to be logged");
     }
 
     /// <summary>The log records since line <paramref name="from"/> at <paramref name="least"/> or above, as (category, line).</summary>

@@ -264,14 +264,7 @@ public sealed class LogTimingTests : IAsyncLifetime
     private static PlayerMessage Move(int cell) =>
         SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type = "move", body = new { cell } }));
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-        condition().ShouldBeTrue(what);
-    }
+    private static Task Until(Func<bool> condition, string what) => Eventually.TrueAsync(condition, TaskTimeouts.Default, what);
 
     private static TestMember Member(TestGame game, int index)
     {
