@@ -41,10 +41,7 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         var last = await FloodUntilStalledDroppedAsync(text => sender.SendAsync("chat", new { text }), () => reader.Received);
         await reader.ReadUntilAsync(e => e.Seq() == last, TimeSpan.FromSeconds(60));
         // The drop is announced once the server has given up on the stalled socket (its close can take seconds).
-        if (!reader.Received.Any(IsStalledDropped))
-        {
-            await reader.ReadUntilAsync(IsStalledDropped, TimeSpan.FromSeconds(60));
-        }
+        await StalledDroppedAsync(() => reader.Received);
         var after = await sender.SendAsync("chat", new { text = "still here" });
         (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
         reader.Received.Chats().Select(e => e.Seq()).ShouldBeInOrder(SortDirection.Ascending);
@@ -66,7 +63,7 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
         // The server drops it, and its writer, blocked in a send that will never finish, must not keep the
         // connection open.
         await FloodUntilStalledDroppedAsync(text => sender.SendAsync("chat", new { text }), () => reader.Received);
-        await reader.ReadUntilAsync(IsStalledDropped, TimeSpan.FromSeconds(60));
+        await StalledDroppedAsync(() => reader.Received);
         var after = await sender.SendAsync("chat", new { text = "still here" });
         (await reader.ReadUntilAsync(e => e.Seq() == after)).Last().Text().ShouldBe("still here");
 
@@ -151,6 +148,26 @@ public class IsolationTests(ShortQueueServer server) : IClassFixture<ShortQueueS
     }
 
     /// <summary>Seat 3, the one that stopped reading, dropped for it.</summary>
+    /// <summary>
+    /// Waits for the stalled seat's drop to be announced; if it is not, says what the game saw of seat 3 and what
+    /// the server warned of, so that a failure on a busy machine names its cause.
+    /// </summary>
+    private async Task StalledDroppedAsync(Func<IReadOnlyList<System.Text.Json.JsonElement>> received)
+    {
+        try
+        {
+            await Eventually.TrueAsync(() => received().Any(IsStalledDropped), TimeSpan.FromSeconds(60), "the stalled seat's drop to be announced");
+        }
+        catch (TimeoutException e)
+        {
+            var seat3 = received().Where(m => m.Type().StartsWith("player.", StringComparison.Ordinal)
+                && m.GetProperty("body").TryGetProperty("seat", out var seat) && seat.GetInt32() == 3).Select(m => m.GetRawText());
+            var warnings = server.Process.StandardOutput.Where(line => line.Contains("\"LogLevel\":\"Warning\"", StringComparison.Ordinal)
+                || line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"EventId\":2313", StringComparison.Ordinal)).TakeLast(20);
+            throw new TimeoutException($"{e.Message}; seat 3 in the log: {string.Join(" ", seat3)}; the server's warnings: {string.Join("\n", warnings)}");
+        }
+    }
+
     private static bool IsStalledDropped(System.Text.Json.JsonElement e) =>
         e.Type() == "player.disconnected" && e.GetProperty("body").GetProperty("seat").GetInt32() == 3
         && e.GetProperty("body").GetProperty("reason").GetString() == "send queue full";
