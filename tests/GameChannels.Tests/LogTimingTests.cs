@@ -159,11 +159,12 @@ public sealed class LogTimingTests : IAsyncLifetime
         await Should.ThrowAsync<TimeoutException>(room.SendAsync(a, Move(4)));
         Log.LoseAnswers = false;
 
-        // The room reads the log again before it judges the next move: seat 1 has moved, and cell 4 is taken.
+        // The room reads the log again before it judges the next move: seat 1 has moved, and cell 4 (5 to people)
+        // is taken.
         var again = await Should.ThrowAsync<ChannelException>(room.SendAsync(a, Move(0)));
-        again.Message.ShouldBe("rejected: it is seat 2's turn");
+        again.Message.ShouldBe("rejected: it is Player 2's turn");
         var taken = await Should.ThrowAsync<ChannelException>(room.SendAsync(b, Move(4)));
-        taken.Message.ShouldBe("rejected: cell 4 is taken");
+        taken.Message.ShouldBe("rejected: cell 5 is taken");
         await room.SendAsync(b, Move(0));
     }
 

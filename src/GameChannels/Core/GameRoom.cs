@@ -101,13 +101,14 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
     private async Task ReadAgainAsync(long after)
     {
         var rules = NewRules();
+        var seats = rules is null ? null : new SeatLog();
         (long Seq, string Reason)? ended = null;
         for (var from = rules is null ? after : 0; ;)
         {
             var (messages, more) = await services.Log.ReadAsync(gameId, from, 1000, seat: null);
             foreach (var message in messages)
             {
-                if (Observe(rules, message) is { } reason)
+                if (Observe(rules, seats, message) is { } reason)
                 {
                     ended = (message.Seq, reason);
                 }
@@ -123,6 +124,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             lock (_relaysLock)
             {
                 _rules = rules;
+                _seatLog = seats;
             }
         }
         if (ended is { } end && !_ended)
@@ -158,6 +160,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             }
             // An ended game may still be looked at, and shows who is looking, but its log ends at game.ended.
             await CatchUpAsync();
+            await CheckSeatHeldAsync(member);
             var seat = member.Player.Seat;
             if (await services.Presence.ConnectedAsync(gameId, seat, member.Player.Name) && !_ended)
             {
@@ -171,6 +174,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
             {
                 await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);
             }
+            WatchSeats();
             if (services.Rooms.Stopping)
             {
                 // It arrived after the others were told to come back: so is it, or the server would wait for it.
@@ -212,11 +216,13 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
                 await disconnected;
                 _closed = true;
                 services.Rooms.Remove(this);
+                StopWatchingSeats();
             }
             else
             {
                 // As a join: its place in the order is enough, and the others' joins and resumes need the lock.
                 await Placed(disconnected, member);
+                WatchSeats();
             }
         }
         finally
@@ -571,7 +577,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
         if (_rules is not null)
         {
-            Observe(_rules, message);
+            Observe(_rules, _seatLog, message);
         }
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
@@ -657,8 +663,8 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         _live.Clear();
     }
 
-    /// <summary>Hands a logged message to the rules, if there are any; returns its reason if it is game.ended.</summary>
-    private static string? Observe(IRulesState? rules, LoggedMessage message)
+    /// <summary>Hands a logged message to the rules and the seats, if kept; returns its reason if it is game.ended.</summary>
+    private static string? Observe(IRulesState? rules, SeatLog? seats, LoggedMessage message)
     {
         using var envelope = JsonDocument.Parse(message.Envelope.Utf8);
         var root = envelope.RootElement;
@@ -666,6 +672,7 @@ public sealed partial class GameRoom(string gameId, Title title, RoomServices se
         var type = root.GetProperty("type").GetString()!;
         var body = root.GetProperty("body");
         rules?.Observe(from, type, body);
+        seats?.Observe(type, body, root.GetProperty("ts").GetInt64());
         // Only the server's own messages have types starting with "game.".
         if (type != "game.ended")
         {

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Platform.Games;
+
+namespace GameChannels.Core;
+
+/// <summary>
+/// Seats left for good, for titles whose rules keep seats (tic-tac-toe): a seat with no connection for
+/// Channels:SeatGraceSeconds is left (player.left), then the rules say what follows (the host's ends the game,
+/// another resets the board and frees the seat for a new player). The time away counts from the seat's last
+/// player.disconnected in the log, so it survives the room being let go and loaded again.
+/// </summary>
+public sealed partial class GameRoom
+{
+    // The absent seats' grace timers, under the game's lock.
+    private readonly Dictionary<int, ITimer> _graceTimers = [];
+    // Who holds which seat, as the log says (titles with rules only); replaced with the rules, under the relay lock.
+    private SeatLog? _seatLog;
+
+    private sealed record SeatLeftBody(int Seat, string Name, string Reason);
+
+    /// <summary>Refuses a token for a seat that its player left for good (under the lock): the seat may be someone else's now.</summary>
+    private async Task CheckSeatHeldAsync(IMember member)
+    {
+        var seat = member.Player.Seat;
+        bool everLeft;
+        lock (_relaysLock)
+        {
+            everLeft = _seatLog?.EverLeft.Contains(seat) == true;
+        }
+        // Only a seat once left needs the archive: every other token's seat is its own.
+        if (everLeft && !await services.Store.HoldsSeatAsync(gameId, seat, member.Player.PlayerId, CancellationToken.None))
+        {
+            throw ChannelException.Forbidden($"you left game {gameId} and your seat was given up; join the game again");
+        }
+    }
+
+    /// <summary>
+    /// Starts the grace period of every taken seat without a connection, and stops that of every seat with one
+    /// (under the lock, after a join or a leave).
+    /// </summary>
+    private void WatchSeats()
+    {
+        if (_rules is null || _ended || _closed)
+        {
+            StopWatchingSeats();
+            return;
+        }
+        Dictionary<int, long> absent;
+        var now = services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_relaysLock)
+        {
+            absent = _seatLog?.Names.Keys.Where(seat => !_members.Any(m => m.Player.Seat == seat))
+                .ToDictionary(seat => seat, seat => _seatLog.AwaySinceMs.GetValueOrDefault(seat, now)) ?? [];
+        }
+        foreach (var seat in _graceTimers.Keys.Where(seat => !absent.ContainsKey(seat)).ToList())
+        {
+            _graceTimers.Remove(seat, out var timer);
+            timer!.Dispose();
+        }
+        var grace = services.Options.SeatGraceSeconds * 1000L;
+        foreach (var (seat, since) in absent)
+        {
+            if (!_graceTimers.ContainsKey(seat))
+            {
+                var due = TimeSpan.FromMilliseconds(Math.Clamp(since + grace - now, 0, grace));
+                _graceTimers[seat] = services.Time.CreateTimer(
+                    static state => { var (room, seat) = ((GameRoom, int))state!; _ = room.SeatAwayAsync(seat); },
+                    (this, seat), due, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>The room is let go or the game ended (under the lock): no seat is left from now on.</summary>
+    private void StopWatchingSeats()
+    {
+        foreach (var timer in _graceTimers.Values)
+        {
+            timer.Dispose();
+        }
+        _graceTimers.Clear();
+    }
+
+    /// <summary>A seat's grace ran out: it is left for good, if it still has no connection.</summary>
+    private async Task SeatAwayAsync(int seat)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_graceTimers.Remove(seat, out var timer))
+            {
+                return; // its player came back meanwhile, or the room was let go
+            }
+            timer.Dispose();
+            if (_closed || _rules is null || _members.Any(m => m.Player.Seat == seat))
+            {
+                return;
+            }
+            await CatchUpAsync();
+            string? name;
+            lock (_relaysLock)
+            {
+                name = _seatLog?.Names.GetValueOrDefault(seat);
+            }
+            if (_ended || name is null || _rules.SeatLeft(seat) is not { } verdict)
+            {
+                return;
+            }
+            if (!verdict.EndsGame)
+            {
+                // Freed first, so that whoever reads player.left finds the seat free; Web seats the next player in
+                // it, and the old player id no longer holds it.
+                await services.Store.FreeSeatAsync(gameId, seat, CancellationToken.None);
+            }
+            await IssueSystem("player.left", Json(new SeatLeftBody(seat, name, "away")));
+            foreach (var followUp in verdict.FollowUps)
+            {
+                await IssueSystem(followUp.Type, followUp.Body);
+            }
+            if (verdict.EndsGame)
+            {
+                await EndLockedAsync(null, verdict.EndReason);
+                StopWatchingSeats();
+                return;
+            }
+            // The next connection to the seat is a new player's: it is announced (player.joined) again.
+            await services.Presence.ForgetSeatAsync(gameId, seat);
+            services.RoomLog.SeatLeft(gameId, seat);
+        }
+        catch (Exception e)
+        {
+            // Redis or the archive out of reach: the seat stays taken until its player comes back or the next leave.
+            services.RoomLog.SeatLeaveFailed(gameId, seat, e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Who holds which seat and since when it is away, read from the log's system messages.</summary>
+    private sealed class SeatLog
+    {
+        public Dictionary<int, string> Names { get; } = [];
+
+        public Dictionary<int, long> AwaySinceMs { get; } = [];
+
+        public HashSet<int> EverLeft { get; } = [];
+
+        public void Observe(string type, JsonElement body, long ts)
+        {
+            if (!type.StartsWith("player.", StringComparison.Ordinal) || body.ValueKind != JsonValueKind.Object
+                || !body.TryGetProperty("seat", out var value) || !value.TryGetInt32(out var seat))
+            {
+                return;
+            }
+            switch (type)
+            {
+                case "player.joined":
+                    Names[seat] = body.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "";
+                    AwaySinceMs.Remove(seat);
+                    break;
+                case "player.connected":
+                    AwaySinceMs.Remove(seat);
+                    break;
+                case "player.disconnected":
+                    AwaySinceMs[seat] = ts;
+                    break;
+                case "player.left":
+                    Names.Remove(seat);
+                    AwaySinceMs.Remove(seat);
+                    EverLeft.Add(seat);
+                    break;
+            }
+        }
+    }
+}
