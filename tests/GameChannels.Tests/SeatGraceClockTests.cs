@@ -1,0 +1,124 @@
+using System.Text.Json;
+using GameChannels.Core;
+using GameChannels.SignalR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Platform.Archive;
+using Platform.Games;
+using Platform.Redis;
+using Platform.TestSupport;
+using Platform.TestSupport.Channels;
+
+namespace GameChannels.Tests;
+
+/// <summary>
+/// Tic-tac-toe's grace period on a fake clock, with the game core in-process on the real Redis and archive: a
+/// player back in time keeps the game, and the time away counts from the log when a room is loaded again.
+/// </summary>
+public sealed class SeatGraceClockTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private TestDatabase _database = null!;
+    private IHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateMigratedAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(TestServers.Environment(_database)
+            .ToDictionary(setting => setting.Key["PLATFORM_".Length..].Replace("__", ":", StringComparison.Ordinal), setting => setting.Value));
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.AddPlatformRedis();
+        builder.AddArchive();
+        builder.AddJoinTokens();
+        builder.AddGameChannels();
+        _host = builder.Build();
+    }
+
+    public async Task DisposeAsync()
+    {
+        // As in LogTimingTests: Hangfire's logger is process-wide.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        _host.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    private GameRooms Rooms => _host.Services.GetRequiredService<GameRooms>();
+
+    private GameLog Log => _host.Services.GetRequiredService<GameLog>();
+
+    [Fact]
+    public async Task AGuestBackWithinTheGracePeriodKeepsTheGame()
+    {
+        var game = await TestGames.CreateAsync(_database, 2, Titles.TicTacToe.Id);
+        var (host, guest) = (Member(game, 0, "a"), Member(game, 1, "b"));
+        var room = await Rooms.JoinAsync(host).DefaultTimeout();
+        await Rooms.JoinAsync(guest).DefaultTimeout();
+        await room.SendAsync(host, Move(4)).DefaultTimeout();
+
+        await room.LeaveAsync(guest, "closed").DefaultTimeout();
+        _time.Advance(TimeSpan.FromSeconds(29));
+        var back = Member(game, 1, "b2");
+        await Rooms.JoinAsync(back).DefaultTimeout();
+        _time.Advance(TimeSpan.FromSeconds(40));
+
+        (await room.SendAsync(back, Move(0)).DefaultTimeout()).ShouldBeGreaterThan(0, "the guest's game goes on");
+        (await TypesAsync(game)).ShouldNotContain("player.left");
+    }
+
+    [Fact]
+    public async Task TheTimeAwayCountsFromTheLogWhenTheRoomIsLoadedAgain()
+    {
+        var game = await TestGames.CreateAsync(_database, 2, Titles.TicTacToe.Id);
+        var (host, guest) = (Member(game, 0, "a"), Member(game, 1, "b"));
+        var room = await Rooms.JoinAsync(host).DefaultTimeout();
+        await Rooms.JoinAsync(guest).DefaultTimeout();
+        await room.SendAsync(host, Move(4)).DefaultTimeout();
+        await room.LeaveAsync(guest, "closed").DefaultTimeout();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await room.LeaveAsync(host, "closed").DefaultTimeout(); // the room is let go, and its timers with it
+
+        _time.Advance(TimeSpan.FromSeconds(25));
+        var again = Member(game, 0, "a2");
+        await Rooms.JoinAsync(again).DefaultTimeout();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        // The guest went 35 s ago by the log: its seat is left at once, not 30 s after the room came back.
+        var types = await Eventually.ForAsync(async () => await TypesAsync(game) is var t && t.Contains("game.reset") ? t : null,
+            TaskTimeouts.Default, "the guest's seat is left");
+        types.TakeLast(2).ShouldBe(["player.left", "game.reset"]);
+    }
+
+    private async Task<List<string>> TypesAsync(TestGame game) =>
+        (await Log.ReadAsync(game.GameId, 0, 1000, null).DefaultTimeout()).Messages
+            .Select(m => JsonDocument.Parse(m.Envelope.Utf8).RootElement.GetProperty("type").GetString()!).ToList();
+
+    private static SendRequest Move(int cell) =>
+        SendRequests.Parse(JsonSerializer.SerializeToElement(new { clientMsgId = Guid.NewGuid().ToString("N"), type = "move", body = new { cell } }));
+
+    private static GraceMember Member(TestGame game, int index, string connectionId)
+    {
+        TestGames.Tokens().TryOpen(game.Tokens[index], out var player, out var problem).ShouldBeTrue(problem);
+        return new GraceMember(connectionId, player);
+    }
+}
+
+/// <summary>A connection that takes whatever it is relayed.</summary>
+internal sealed class GraceMember(string connectionId, JoinToken player) : IMember
+{
+    public string ConnectionId => connectionId;
+
+    public JoinToken Player => player;
+
+    public TokenBucket Limiter { get; } = new(TimeProvider.System, 1000, 1000);
+
+    public bool TryDeliver(RawJson envelope) => true;
+
+    public Task Reconnect(int afterMs) => Task.CompletedTask;
+
+    public void Drop(string reason)
+    {
+    }
+}
