@@ -1,11 +1,8 @@
 using System.Text.Json;
 using GameChannels.Core;
-using GameChannels.SignalR;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Platform.Archive;
 using Platform.Games;
 using Platform.Redis;
 using Platform.TestSupport;
@@ -26,22 +23,12 @@ public sealed class SeatGraceClockTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateMigratedAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(TestServers.Environment(_database)
-            .ToDictionary(setting => setting.Key["PLATFORM_".Length..].Replace("__", ":", StringComparison.Ordinal), setting => setting.Value));
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.AddPlatformRedis();
-        builder.AddArchive();
-        builder.AddJoinTokens();
-        builder.AddGameChannels();
-        _host = builder.Build();
+        _host = InProcessCore.Build(_database, _time);
     }
 
     public async Task DisposeAsync()
     {
-        // As in LogTimingTests: Hangfire's logger is process-wide.
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-        _host.Dispose();
+        InProcessCore.Dispose(_host);
         await _database.DisposeAsync();
     }
 
@@ -49,14 +36,21 @@ public sealed class SeatGraceClockTests : IAsyncLifetime
 
     private GameLog Log => _host.Services.GetRequiredService<GameLog>();
 
-    [Fact]
-    public async Task AGuestBackWithinTheGracePeriodKeepsTheGame()
+    /// <summary>A game of tic-tac-toe whose host has played a move.</summary>
+    private async Task<(TestGame Game, GameRoom Room, GraceMember Host, GraceMember Guest)> StartAsync()
     {
         var game = await TestGames.CreateAsync(_database, 2, Titles.TicTacToe.Id);
         var (host, guest) = (Member(game, 0, "a"), Member(game, 1, "b"));
         var room = await Rooms.JoinAsync(host).DefaultTimeout();
         await Rooms.JoinAsync(guest).DefaultTimeout();
         await room.SendAsync(host, Move(4)).DefaultTimeout();
+        return (game, room, host, guest);
+    }
+
+    [Fact]
+    public async Task AGuestBackWithinTheGracePeriodKeepsTheGame()
+    {
+        var (game, room, _, guest) = await StartAsync();
 
         await room.LeaveAsync(guest, "closed").DefaultTimeout();
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -71,11 +65,7 @@ public sealed class SeatGraceClockTests : IAsyncLifetime
     [Fact]
     public async Task TheTimeAwayCountsFromTheLogWhenTheRoomIsLoadedAgain()
     {
-        var game = await TestGames.CreateAsync(_database, 2, Titles.TicTacToe.Id);
-        var (host, guest) = (Member(game, 0, "a"), Member(game, 1, "b"));
-        var room = await Rooms.JoinAsync(host).DefaultTimeout();
-        await Rooms.JoinAsync(guest).DefaultTimeout();
-        await room.SendAsync(host, Move(4)).DefaultTimeout();
+        var (game, room, host, guest) = await StartAsync();
         await room.LeaveAsync(guest, "closed").DefaultTimeout();
         _time.Advance(TimeSpan.FromSeconds(10));
         await room.LeaveAsync(host, "closed").DefaultTimeout(); // the room is let go, and its timers with it
