@@ -67,7 +67,7 @@ public class SeatGraceTests(ShortGraceChannelServer server) : IClassFixture<Shor
         carol.Seat.ShouldBe(2);
         await using var old = await ChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[1], resume: false);
         await old.Closed.Task.DefaultTimeout();
-        old.ClosedWith!.Message.ShouldContain($"HubException: forbidden: you left game {game.GameId} and your seat was given up; join the game again");
+        old.ClosedWith!.Message.ShouldContain($"HubException: player_left: you left game {game.GameId} and your seat was given up; join the game again");
 
         var tokens = TestGames.Tokens();
         await using var c = await ChannelClient.ConnectAsync(server.Address, game.GameId,

@@ -28,9 +28,22 @@ public sealed partial class GameRoom
             everLeft = _seatLog?.EverLeft.Contains(seat) == true;
         }
         // Only a seat once left needs the archive: every other token's seat is its own.
-        if (everLeft && !await services.Store.HoldsSeatAsync(gameId, seat, member.Player.PlayerId, CancellationToken.None))
+        if (!everLeft)
         {
-            throw ChannelException.Forbidden($"you left game {gameId} and your seat was given up; join the game again");
+            return;
+        }
+        bool holds;
+        try
+        {
+            holds = await services.Store.HoldsSeatAsync(gameId, seat, member.Player.PlayerId, CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            throw new ChannelException(ErrorCodes.Unavailable, "the archive cannot be reached right now; reconnect shortly");
+        }
+        if (!holds)
+        {
+            throw ChannelException.PlayerLeft(gameId);
         }
     }
 
