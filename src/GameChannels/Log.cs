@@ -18,6 +18,12 @@ internal static partial class Log
     [LoggerMessage(2312, LogLevel.Warning, "An append to game {GameId} failed; its live connections resume from their last number")]
     public static partial void RelayFailed(this ILogger logger, string gameId, Exception? error);
 
+    [LoggerMessage(2315, LogLevel.Information, "Seat {Seat} of game {GameId} was left for good and is free for a new player")]
+    public static partial void SeatLeft(this ILogger logger, string gameId, int seat);
+
+    [LoggerMessage(2316, LogLevel.Warning, "Seat {Seat} of game {GameId} could not be let go; it stays taken until its player comes back")]
+    public static partial void SeatLeaveFailed(this ILogger logger, string gameId, int seat, Exception error);
+
     [LoggerMessage(2313, LogLevel.Information, "A connection to game {GameId} (seat {Seat}) could not keep up and was dropped")]
     public static partial void DroppedSlow(this ILogger logger, string gameId, int seat);
 

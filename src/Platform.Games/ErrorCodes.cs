@@ -19,6 +19,9 @@ public static class ErrorCodes
     public const string UnknownPlayer = "unknown_player";
     public const string GameFull = "game_full";
 
+    /// <summary>A rejoin with the player id of someone who left the seat for good (its grace period ran out).</summary>
+    public const string PlayerLeft = "player_left";
+
     /// <summary>The server failed on a request it should have handled: its fault, logged as an error.</summary>
     public const string Internal = "internal";
 }

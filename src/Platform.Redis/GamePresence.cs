@@ -94,6 +94,12 @@ public sealed class GamePresence
         public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>
+    /// Forgets that the seat ever connected (its player left for good), so that the next connection to it, a
+    /// new player's, is announced again. Called with no connection of the seat open.
+    /// </summary>
+    public Task ForgetSeatAsync(string gameId, int seat) => Db.HashDeleteAsync(RedisKeys.GameSeats(gameId), seat);
+
     /// <summary>Seats with at least one open connection.</summary>
     public async Task<IReadOnlySet<int>> OnlineSeatsAsync(string gameId) =>
         (await Db.HashGetAllAsync(RedisKeys.GameOnline(gameId)))

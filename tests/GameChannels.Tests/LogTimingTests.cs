@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using GameChannels.Core;
-using GameChannels.SignalR;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Platform.Archive;
 using Platform.Games;
 using Platform.Redis;
 using Platform.TestSupport;
@@ -30,25 +27,16 @@ public sealed class LogTimingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateMigratedAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(TestServers.Environment(_database)
-            .ToDictionary(setting => setting.Key["PLATFORM_".Length..].Replace("__", ":", StringComparison.Ordinal), setting => setting.Value));
-        builder.Configuration["Channels:MaxPendingPerGame"] = $"{MaxPending}";
-        builder.Services.AddSingleton(TimeProvider.System); // the service host registers it
-        builder.AddPlatformRedis();
-        builder.AddArchive();
-        builder.AddJoinTokens();
-        builder.AddGameChannels();
-        builder.Services.AddSingleton<GameLog, HeldGameLog>();
-        _host = builder.Build();
+        _host = InProcessCore.Build(_database, TimeProvider.System, builder =>
+        {
+            builder.Configuration["Channels:MaxPendingPerGame"] = $"{MaxPending}";
+            builder.Services.AddSingleton<GameLog, HeldGameLog>();
+        });
     }
 
     public async Task DisposeAsync()
     {
-        // Hangfire logs through the last host's logger factory, process-wide: let go of this one before it is
-        // disposed, or the other tests' Hangfire clients in this process fail on it.
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-        _host.Dispose();
+        InProcessCore.Dispose(_host);
         await _database.DisposeAsync();
     }
 
@@ -183,11 +171,12 @@ public sealed class LogTimingTests : IAsyncLifetime
         await Should.ThrowAsync<TimeoutException>(room.SendAsync(a, Move(4)));
         Log.LoseAnswers = false;
 
-        // The room reads the log again before it judges the next move: seat 1 has moved, and cell 4 is taken.
+        // The room reads the log again before it judges the next move: seat 1 has moved, and cell 4 (5 to people)
+        // is taken.
         var again = await Should.ThrowAsync<ChannelException>(room.SendAsync(a, Move(0)));
-        again.Message.ShouldBe("rejected: it is seat 2's turn");
+        again.Message.ShouldBe("rejected: it is Player 2's turn");
         var taken = await Should.ThrowAsync<ChannelException>(room.SendAsync(b, Move(4)));
-        taken.Message.ShouldBe("rejected: cell 4 is taken");
+        taken.Message.ShouldBe("rejected: cell 5 is taken");
         await room.SendAsync(b, Move(0));
     }
 

@@ -45,6 +45,8 @@ public class RulesGuardTests
     public void TicTacToeRejectsAMoveOfTheWrongShapeItself(string move)
     {
         var rules = new TicTacToeRules().NewGame();
+        rules.Observe(null, "player.joined", JsonDocument.Parse("""{"seat":1,"name":"Ann"}""").RootElement);
+        rules.Observe(null, "player.joined", JsonDocument.Parse("""{"seat":2,"name":"Bob"}""").RootElement);
         using var body = JsonDocument.Parse(move);
 
         rules.Judge(1, "move", body.RootElement, null).Rejection.ShouldBe("a move is {\"cell\": 0..8}");

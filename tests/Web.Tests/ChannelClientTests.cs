@@ -269,7 +269,7 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
         var refusal = await Js(bob, "() => channel.send('move', { cell: 4 }).then(() => null, (e) => ({ code: e.code, detail: e.detail }))");
 
         refusal.GetProperty("code").GetString().ShouldBe("rejected");
-        refusal.GetProperty("detail").GetString().ShouldBe("it is seat 1's turn");
+        refusal.GetProperty("detail").GetString().ShouldBe("wait for a second player to join");
     }
 
     [Fact]

@@ -95,6 +95,31 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task ASeatLeftForGoodGoesToTheNextPlayerAndTheOldPlayerIdCannotTakeItBack()
+    {
+        var game = await CreateAsync("tictactoe");
+        var gameId = game.GetProperty("gameId").GetString()!;
+        var (_, bob) = await JoinAsync(gameId, new { name = "Bob" });
+        // The channel frees the seat when Bob's grace period runs out.
+        await using (var dataSource = server.Database.CreateDataSource())
+        {
+            (await new Platform.Archive.Games.PostgresGameStore(dataSource, TimeProvider.System)
+                .FreeSeatAsync(gameId, 2, CancellationToken.None).DefaultTimeout()).ShouldBeTrue();
+        }
+
+        var (status, left) = await JoinAsync(gameId, new { playerId = bob.GetProperty("playerId").GetString() });
+        status.ShouldBe(HttpStatusCode.Gone);
+        Code(left).ShouldBe(ErrorCodes.PlayerLeft);
+        var (joined, cy) = await JoinAsync(gameId, new { name = "Cy" });
+        joined.ShouldBe(HttpStatusCode.Created);
+        cy.GetProperty("seat").GetInt32().ShouldBe(2);
+        var (_, stillLeft) = await JoinAsync(gameId, new { playerId = bob.GetProperty("playerId").GetString() });
+        Code(stillLeft).ShouldBe(ErrorCodes.PlayerLeft, "a new player in the seat does not give it back");
+        (await Http.GetFromJsonAsync<JsonElement>($"api/games/{gameId}")).GetProperty("seats").EnumerateArray()
+            .Select(s => s.GetProperty("name").GetString()).ShouldBe(["Ann", "Cy"]);
+    }
+
+    [Fact]
     public async Task BadRequestsGetAClearCode()
     {
         var game = await CreateAsync();

@@ -79,7 +79,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await Expect(bob.Locator("#turn")).ToHaveTextAsync("Alice's turn (X)");
 
         await bob.ClickAsync("#cell-4");
-        await Expect(bob.Locator("#error")).ToHaveTextAsync("It is seat 1's turn.");
+        await Expect(bob.Locator("#error")).ToHaveTextAsync("It is Alice's turn.");
         await Expect(bob.Locator("#cell-4")).ToHaveTextAsync("");
 
         // Alice takes the top row while Bob plays the middle one; each waits to see the other's move.

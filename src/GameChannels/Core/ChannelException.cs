@@ -22,5 +22,8 @@ public sealed class ChannelException(string code, string detail) : Exception($"{
 
     public static ChannelException NotHost() => Forbidden("only the host (seat 1) can end the game");
 
+    public static ChannelException PlayerLeft(string gameId) =>
+        new(ErrorCodes.PlayerLeft, $"you left game {gameId} and your seat was given up; join the game again");
+
     public static ChannelException Rejected(string detail) => new(ErrorCodes.Rejected, detail);
 }

@@ -49,6 +49,13 @@ public sealed class ChannelOptions
     [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
     public int IdleSweepSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// A seat of a title whose rules keep seats (tic-tac-toe) with no connection for this long is left for good:
+    /// the host's ends the game, another frees the seat.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "must be between 1 and 3600 seconds")]
+    public int SeatGraceSeconds { get; set; } = 30;
+
     /// <summary>On shutdown, clients are told to reconnect after a random delay up to this, so they do not all come at once.</summary>
     [Range(0, 60_000, ErrorMessage = "must be between 0 and 60000 ms")]
     public int ReconnectJitterMs { get; set; } = 3000;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GameChannels.Rules;
 using Platform.Games;
 using Platform.Redis;
 
@@ -135,7 +134,7 @@ public sealed partial class GameRoom
             return;
         }
         // A title with rules reads the whole log, for the rules' fresh state.
-        var rules = _services.NewRules(_gameId, _title.Id);
+        var rules = _services.NewRules(_gameId, _title.Id) is { } fresh ? new RoomRules(fresh) : null;
         var from = rules is null ? after : 0;
         (long Seq, string Reason)? ended = null;
         for (var more = true; more;)
@@ -165,7 +164,7 @@ public sealed partial class GameRoom
     }
 
     /// <summary>Hands a message read from the log to the rules, if there are any; returns its reason if it is game.ended.</summary>
-    private static string? ObserveLogged(IRulesState? rules, LoggedMessage message)
+    private static string? ObserveLogged(RoomRules? rules, LoggedMessage message)
     {
         using var envelope = JsonDocument.Parse(message.Envelope.Utf8);
         var root = envelope.RootElement;
@@ -173,7 +172,7 @@ public sealed partial class GameRoom
         int? from = fromSeat.ValueKind == JsonValueKind.Number ? fromSeat.GetInt32() : null;
         var type = root.GetProperty("type").GetString()!;
         var body = root.GetProperty("body");
-        rules?.Observe(from, type, body);
+        rules?.Observe(from, type, body, root.GetProperty("ts").GetInt64());
         // Only the server's own messages have types starting with "game.".
         if (type != "game.ended")
         {

@@ -74,6 +74,7 @@ public sealed partial class GameRoom
             }
             // An ended game may still be looked at, and shows who is looking, but its log ends at game.ended.
             await CatchUpAsync();
+            await CheckSeatHeldAsync(member);
             var seat = member.Player.Seat;
             if (await _services.Presence.ConnectedAsync(_gameId, seat, member.Player.Name) && !_ended)
             {
@@ -87,6 +88,7 @@ public sealed partial class GameRoom
             {
                 await Placed(IssueSystem("player.connected", Json(new SeatOnly(seat))), member);
             }
+            WatchSeats();
             if (_host.Stopping())
             {
                 // It arrived after the others were told to come back: so is it, or the server would wait for it.
@@ -124,11 +126,13 @@ public sealed partial class GameRoom
                 await disconnected;
                 _closed = true;
                 _host.Closed(this);
+                StopWatchingSeats();
             }
             else
             {
                 // As a join: its place in the order is enough, and the others' joins and resumes need the lock.
                 await Placed(disconnected, member);
+                WatchSeats();
             }
         }
         finally
@@ -214,7 +218,7 @@ public sealed partial class GameRoom
             {
                 throw ChannelException.GameEnded(_gameId);
             }
-            var verdict = rules?.Judge(seat, message.Type, message.Body, message.To) ?? Rules.Verdict.Accept;
+            var verdict = rules?.Rules.Judge(seat, message.Type, message.Body, message.To) ?? Rules.Verdict.Accept;
             if (verdict.Rejection is { } why)
             {
                 throw ChannelException.Rejected(why);

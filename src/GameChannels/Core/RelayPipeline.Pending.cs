@@ -7,7 +7,7 @@ public sealed partial class RelayPipeline
 {
     private readonly record struct LiveMember(IMember Member, long After);
 
-    private sealed class PendingRelay(RelayPipeline pipeline, string tail, int? fromSeat, string from, int? to, string type, JsonElement body, long issuedAt)
+    private sealed class PendingRelay(RelayPipeline pipeline, string tail, int? fromSeat, string from, int? to, string type, JsonElement body, long nowMs, long issuedAt)
     {
         private Task<AppendResult>? _append;
 
@@ -24,6 +24,9 @@ public sealed partial class RelayPipeline
         public JsonElement Body => body;
 
         public long IssuedAt => issuedAt;
+
+        /// <summary>When it was issued, in Unix milliseconds (its envelope's ts, near enough for the seats' time away).</summary>
+        public long NowMs => nowMs;
 
         /// <summary>Redis's answer, once it has come.</summary>
         public Task<AppendResult>? Append => Volatile.Read(ref _append);

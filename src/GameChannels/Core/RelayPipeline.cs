@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using GameChannels.Rules;
 using Platform.Games;
 using Platform.Redis;
 
@@ -36,7 +35,7 @@ public sealed partial class RelayPipeline(string gameId, AppendToLog append, Roo
     private bool _afterSeqMayRenew = true;
     // The last number the room is sure of since an append failed or the log was found shorter; -1 when sure.
     private long _unsureAfter = -1;
-    private IRulesState? _rules;
+    private RoomRules? _rules;
 
     /// <summary>The last number relayed or read.</summary>
     public long LastSeq
@@ -57,7 +56,16 @@ public sealed partial class RelayPipeline(string gameId, AppendToLog append, Roo
     public long UnsureAfter => Volatile.Read(ref _unsureAfter);
 
     /// <summary>The title's rules, which see every relayed message; null for a title without rules.</summary>
-    public IRulesState? Rules => Volatile.Read(ref _rules);
+    public RoomRules? Rules => Volatile.Read(ref _rules);
+
+    /// <summary>Reads what the rules keep under the lock, where relays change it.</summary>
+    public T WithRules<T>(Func<RoomRules?, T> read)
+    {
+        lock (_lock)
+        {
+            return read(_rules);
+        }
+    }
 
     /// <summary>What a room loaded from the log: its last number and epoch, and the number past which it is unsure.</summary>
     public void Loaded(long lastSeq, string epoch, long unsureAfter)
@@ -71,7 +79,7 @@ public sealed partial class RelayPipeline(string gameId, AppendToLog append, Roo
     }
 
     /// <summary>The room has read the log again (with the rules' fresh state, for a title with rules).</summary>
-    public void CaughtUp(IRulesState? rules)
+    public void CaughtUp(RoomRules? rules)
     {
         lock (_lock)
         {
@@ -99,7 +107,7 @@ public sealed partial class RelayPipeline(string gameId, AppendToLog append, Roo
         {
             _markedLiveAtMs = now;
         }
-        var relay = new PendingRelay(this, tail, fromSeat, from, to, type, body, services.Time.GetTimestamp());
+        var relay = new PendingRelay(this, tail, fromSeat, from, to, type, body, now, services.Time.GetTimestamp());
         LogKnown known;
         lock (_lock)
         {
@@ -226,7 +234,7 @@ public sealed partial class RelayPipeline(string gameId, AppendToLog append, Roo
         }
         _lastSeq = appended.Seq;
         var message = new LoggedMessage(appended.Seq, relay.Tail, relay.From, relay.To);
-        _rules?.Observe(relay.FromSeat, relay.Type, relay.Body);
+        _rules?.Observe(relay.FromSeat, relay.Type, relay.Body, relay.NowMs);
         var envelope = message.Envelope;
         for (var i = _live.Count - 1; i >= 0; i--)
         {

@@ -1,4 +1,5 @@
 using GameChannels.Rules;
+using Platform.Archive.Games;
 using Microsoft.Extensions.Options;
 using Platform.Games;
 using Platform.Redis;
@@ -9,7 +10,7 @@ namespace GameChannels.Core;
 public sealed class RoomServices(
     GameLog log, GamePresence presence, GameEnding ending, IOptions<ChannelOptions> options, TimeProvider time,
     IEnumerable<ITitleRules> rules, ChannelMetrics metrics, ChannelErrors errors, ILogger<RulesGuard> rulesLog,
-    ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats)
+    ILogger<GameRoom> roomLog, IOptions<SeatOptions> seats, IGameStore store)
 {
     public SeatOptions Seats { get; } = seats.Value;
 
@@ -19,6 +20,9 @@ public sealed class RoomServices(
     public GameLog Log => log;
 
     public GamePresence Presence => presence;
+
+    /// <summary>The archive's games and seats: who holds a seat that was left for good.</summary>
+    public IGameStore Store => store;
 
     public GameEnding Ending => ending;
 

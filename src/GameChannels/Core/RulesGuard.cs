@@ -5,7 +5,7 @@ namespace GameChannels.Core;
 
 /// <summary>
 /// Stands between a game room and its title's rules, so that no rules module can break a connection or a
-/// relay: an exception from Judge becomes a rejection, one from Observe is passed over. Each is counted by title
+/// relay: an exception from Judge becomes a rejection, one from SeatLeft keeps the seat, one from Observe is passed over. Each is counted by title
 /// (platform_channel_rules_failures_total) and logged once, as a warning, with the game and the title.
 /// </summary>
 public sealed class RulesGuard(IRulesState rules, string gameId, string titleId, ChannelMetrics metrics, ILogger<RulesGuard> logger)
@@ -24,6 +24,20 @@ public sealed class RulesGuard(IRulesState rules, string gameId, string titleId,
             metrics.RulesFailed(titleId);
             logger.JudgeFailed(gameId, titleId, type, e);
             return Verdict.Reject(CouldNotJudge);
+        }
+    }
+
+    public Verdict? SeatLeft(int seat)
+    {
+        try
+        {
+            return rules.SeatLeft(seat);
+        }
+        catch (Exception e)
+        {
+            metrics.RulesFailed(titleId);
+            logger.JudgeFailed(gameId, titleId, "seat leaving", e);
+            return null;
         }
     }
 

@@ -5,8 +5,11 @@ namespace GameChannels.Rules;
 /// <summary>A system message the rules append after a player's message, such as a referee's result.</summary>
 public sealed record FollowUp(string Type, JsonElement Body);
 
-/// <summary>What the rules say of a player's message before it is appended.</summary>
-public sealed record Verdict(string? Rejection, IReadOnlyList<FollowUp> FollowUps, bool EndsGame)
+/// <summary>
+/// What the rules say of a player's message before it is appended, or of a seat whose player left for good;
+/// a verdict that ends the game logs game.ended with <paramref name="EndReason"/>.
+/// </summary>
+public sealed record Verdict(string? Rejection, IReadOnlyList<FollowUp> FollowUps, bool EndsGame, string EndReason = "rules")
 {
     public static readonly Verdict Accept = new(null, [], false);
 
@@ -38,4 +41,11 @@ public interface IRulesState
     /// follow-ups. When a game is loaded again (a restart), its whole log is replayed through here.
     /// </summary>
     void Observe(int? fromSeat, string type, JsonElement body);
+
+    /// <summary>
+    /// A seat's player has had no connection for the grace period (Channels:SeatGraceSeconds) and is gone:
+    /// player.left is logged, then what this returns. Unless it ends the game, the seat is free for a new
+    /// player. Titles whose rules say nothing keep the seat: the room then logs nothing.
+    /// </summary>
+    Verdict? SeatLeft(int seat) => null;
 }

@@ -4,8 +4,10 @@ using Platform.Games;
 namespace GameChannels.Rules;
 
 /// <summary>
-/// The referee of tic-tac-toe: seat 1 plays first, a "move" names a free cell 0 to 8, and the rules announce
-/// the result ("game.result") and end the game. Any other message type (chat) is relayed untouched.
+/// The referee of tic-tac-toe: once both seats have joined, seat 1 plays first, a "move" names a free cell 0 to
+/// 8 on the wire, and the rules announce the result ("game.result") and end the game. People read cells 1 to 9
+/// (cell n + 1), so every text here does. The host leaving for good ends the game; the guest leaving resets the
+/// board ("game.reset") and frees seat 2. Any other message type (chat) is relayed untouched.
 /// </summary>
 public sealed class TicTacToeRules : ITitleRules
 {
@@ -19,6 +21,8 @@ public sealed class TicTacToeRules : ITitleRules
             [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]];
 
         private readonly int[] _board = new int[9];
+        // The names of the seats taken now, learnt from player.joined and forgotten at player.left.
+        private readonly Dictionary<int, string> _names = [];
         private int _next = 1;
         private bool _over;
 
@@ -36,17 +40,21 @@ public sealed class TicTacToeRules : ITitleRules
             {
                 return Verdict.Reject("the game is over");
             }
-            if (seat != _next)
-            {
-                return Verdict.Reject($"it is seat {_next}'s turn");
-            }
             if (!TryCell(body, out var cell))
             {
                 return Verdict.Reject("a move is {\"cell\": 0..8}");
             }
+            if (!_names.ContainsKey(1) || !_names.ContainsKey(2))
+            {
+                return Verdict.Reject("wait for a second player to join");
+            }
+            if (seat != _next)
+            {
+                return Verdict.Reject($"it is {NameOf(_next)}'s turn");
+            }
             if (_board[cell] != 0)
             {
-                return Verdict.Reject($"cell {cell} is taken");
+                return Verdict.Reject($"cell {cell + 1} is taken");
             }
 
             _board[cell] = seat;
@@ -64,18 +72,35 @@ public sealed class TicTacToeRules : ITitleRules
             }
         }
 
+        public Verdict SeatLeft(int seat) => seat == 1
+            ? new Verdict(null, [], EndsGame: true, EndReason: "host_left")
+            : new Verdict(null, [new FollowUp("game.reset", JsonSerializer.SerializeToElement(new { reason = "guest_left", seat }))], EndsGame: false);
+
         public void Observe(int? fromSeat, string type, JsonElement body)
         {
-            if (type == "game.result" || type == "game.ended")
+            switch (type)
             {
-                _over = true;
-            }
-            else if (type == "move" && fromSeat is { } seat && TryCell(body, out var cell) && _board[cell] == 0)
-            {
-                _board[cell] = seat;
-                _next = seat == 1 ? 2 : 1;
+                case "game.result" or "game.ended":
+                    _over = true;
+                    break;
+                case "game.reset":
+                    Array.Clear(_board);
+                    _next = 1;
+                    break;
+                case "player.joined" when TrySeat(body, out var seat):
+                    _names[seat] = body.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : $"seat {seat}";
+                    break;
+                case "player.left" when TrySeat(body, out var seat):
+                    _names.Remove(seat);
+                    break;
+                case "move" when fromSeat is { } mover && TryCell(body, out var cell) && _board[cell] == 0:
+                    _board[cell] = mover;
+                    _next = mover == 1 ? 2 : 1;
+                    break;
             }
         }
+
+        private string NameOf(int seat) => _names.TryGetValue(seat, out var name) ? name : $"seat {seat}";
 
         private static Verdict Result(object result) =>
             new(null, [new FollowUp("game.result", JsonSerializer.SerializeToElement(result))], EndsGame: true);
@@ -85,6 +110,13 @@ public sealed class TicTacToeRules : ITitleRules
             cell = -1;
             return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("cell", out var value)
                 && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out cell) && cell is >= 0 and < 9;
+        }
+
+        private static bool TrySeat(JsonElement body, out int seat)
+        {
+            seat = 0;
+            return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("seat", out var value)
+                && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out seat);
         }
     }
 }

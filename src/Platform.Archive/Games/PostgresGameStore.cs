@@ -47,17 +47,23 @@ public sealed class PostgresGameStore(NpgsqlDataSource dataSource, TimeProvider 
                 case GameStatus.Ended: return (JoinOutcome.Ended, null);
             }
         }
-        int taken;
-        await using (var count = new NpgsqlCommand("SELECT count(*) FROM players WHERE game_id = $1", connection, transaction))
+        var held = new HashSet<int>();
+        await using (var seats = new NpgsqlCommand("SELECT seat FROM players WHERE game_id = $1 AND left_at IS NULL", connection, transaction))
         {
-            count.Parameters.Add(new() { Value = gameId });
-            taken = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            seats.Parameters.Add(new() { Value = gameId });
+            await using var reader = await seats.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                held.Add(reader.GetInt32(0));
+            }
         }
-        if (taken >= maxPlayers)
+        // A seat left for good (a guest who went away) is given again before the next one.
+        var free = Enumerable.Range(1, maxPlayers).FirstOrDefault(s => !held.Contains(s));
+        if (free == 0)
         {
             return (JoinOutcome.Full, null);
         }
-        var seat = new SeatRecord(taken + 1, NewPlayerId(), name);
+        var seat = new SeatRecord(free, NewPlayerId(), name);
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO players (game_id, seat, player_id, name) VALUES ($1, $2, $3, $4)", connection, transaction))
         {
@@ -81,7 +87,7 @@ public sealed class PostgresGameStore(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<GameRecord?> FindAsync(string gameId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT g.title, g.status, p.seat, p.player_id, p.name
+            SELECT g.title, g.status, p.seat, p.player_id, p.name, p.left_at IS NOT NULL
             FROM games g LEFT JOIN players p ON p.game_id = g.game_id
             WHERE g.game_id = $1 ORDER BY p.seat
             """);
@@ -89,15 +95,44 @@ public sealed class PostgresGameStore(NpgsqlDataSource dataSource, TimeProvider 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         GameRecord? game = null;
         var seats = new List<SeatRecord>();
+        var left = new HashSet<string>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            game ??= new GameRecord(gameId, reader.GetString(0), reader.GetString(1), seats);
-            if (!reader.IsDBNull(2))
+            game ??= new GameRecord(gameId, reader.GetString(0), reader.GetString(1), seats, left);
+            if (reader.IsDBNull(2))
+            {
+                continue;
+            }
+            if (reader.GetBoolean(5))
+            {
+                left.Add(reader.GetString(3));
+            }
+            else
             {
                 seats.Add(new SeatRecord(reader.GetInt32(2), reader.GetString(3), reader.GetString(4)));
             }
         }
         return game;
+    }
+
+    public async Task<bool> FreeSeatAsync(string gameId, int seat, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE players SET left_at = $3 WHERE game_id = $1 AND seat = $2 AND left_at IS NULL");
+        command.Parameters.Add(new() { Value = gameId });
+        command.Parameters.Add(new() { Value = seat });
+        command.Parameters.Add(new() { Value = time.GetUtcNow() });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> HoldsSeatAsync(string gameId, int seat, string playerId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM players WHERE game_id = $1 AND seat = $2 AND player_id = $3 AND left_at IS NULL)");
+        command.Parameters.Add(new() { Value = gameId });
+        command.Parameters.Add(new() { Value = seat });
+        command.Parameters.Add(new() { Value = playerId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<bool> EndAsync(string gameId, DateTimeOffset endedAt, CancellationToken cancellationToken)

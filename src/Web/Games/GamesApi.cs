@@ -58,6 +58,12 @@ public static class GamesApi
         {
             // A reloaded page reclaims its seat; an ended game can still be looked at.
             var game = await store.FindAsync(gameId, cancellationToken);
+            if (game?.Left.Contains(playerId) == true)
+            {
+                // The seat was given up and may be a new player's: the old id never takes it back.
+                return ApiErrors.Problem(StatusCodes.Status410Gone, ErrorCodes.PlayerLeft,
+                    "You were away too long and your seat was given up; join again with a name.");
+            }
             if (game?.Seats.FirstOrDefault(s => s.PlayerId == playerId) is not { } seat)
             {
                 return game is null ? ApiErrors.NotFound(gameId)

@@ -33,6 +33,7 @@ const sentences = {
   game_full: "Every seat in this game is taken.",
   not_found: "There is no game with that code. Check it with the friend who shared it.",
   unknown_player: "Your seat is not in this game any more. Join again with a name.",
+  player_left: "You were away too long and your seat was given up. Join again with a name.",
   unauthorized: "Your link to this game has run out. Reload the page to join again.",
   forbidden: "That is not allowed in this game.",
   rate_limited: "That was a lot of messages at once. Wait a moment, then try again.",

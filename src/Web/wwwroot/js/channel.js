@@ -338,6 +338,12 @@ export class GameChannel {
     if (!conn.opened) refusal = await this.#whyRefused();
     if (this.#closed) return;
     let delayMs = null;
+    if (refusal?.code === "player_left") {
+      // The seat was given up and may be someone else's: coming back is joining again, not reconnecting.
+      this.#status("failed", { error: refusal });
+      this.#firstLive.reject(refusal);
+      return;
+    }
     if (refusal?.code === "unauthorized") {
       if (!this.#renewToken || this.#renewed) {
         this.#status("failed", { error: refusal });

@@ -38,8 +38,9 @@ async function enter() {
     try {
       return start(await rejoin(saved.playerId));
     } catch (error) {
-      if (error.code !== "unknown_player") throw error;
+      if (error.code !== "unknown_player" && error.code !== "player_left") throw error;
       forgetPlayer(gameId);
+      if (error.code === "player_left") showError(errorBox, error);
     }
   }
   $("connection").textContent = "Not joined yet";
@@ -121,6 +122,14 @@ function onMessage(m) {
     case "player.connected":
     case "player.disconnected":
       return refreshSeats();
+    case "player.left":
+      names.delete(body.seat);
+      addEntry(m, "system", null, `${body.name} was away too long and left the game.`);
+      return refreshSeats();
+    case "game.reset":
+      ticTacToe.reset();
+      addEntry(m, "system", null, "The board was cleared. Waiting for a new player to take the free seat.");
+      return renderGame();
     case "move":
       ticTacToe.apply(m);
       addEntry(m, "system", null, `${nameOf(m.from)} put ${marks[m.from] ?? "?"} on cell ${body.cell + 1}.`);
@@ -131,13 +140,15 @@ function onMessage(m) {
       return renderGame();
     case "game.ended":
       ended = true;
-      addEntry(m, "system", null, `The game has ended${body.reason === "host" ? " (the host ended it)" : body.reason === "idle" ? " (nobody played for a while)" : ""}.`);
+      addEntry(m, "system", null, `The game has ended${endedWhy[body.reason] ?? ""}.`);
       refreshSeats();
       return renderGame();
     default:
       return addEntry(m, "system", nameOf(m.from), `sent ${m.type}`);
   }
 }
+
+const endedWhy = { host: " (the host ended it)", idle: " (nobody played for a while)", host_left: " (the host left)" };
 
 function nameOf(seat) {
   if (seat === "system") return "Platform";
@@ -199,7 +210,7 @@ function renderSeats() {
   const free = view.maxPlayers - view.seats.length;
   const isEnded = ended || view.status === "ended";
   $("game-status").textContent = isEnded ? "This game has ended."
-    : view.status === "waiting" ? "Waiting for players: share the link."
+    : view.status === "waiting" || (view.title === "tictactoe" && free > 0) ? "Waiting for players: share the link."
     : `Playing${free > 0 ? ` · ${free} seat${free === 1 ? "" : "s"} free` : ""}.`;
 }
 
@@ -209,7 +220,7 @@ function renderGame() {
   $("chat-text").disabled = $("chat-send").disabled = isEnded;
   if (view.title === "tictactoe" && me) {
     ticTacToe.render({ board: $("board"), turn: $("turn"), result: $("result") },
-      { mySeat: me.seat, nameOf, ended: isEnded, onMove: (cell) => act(() => channel.send("move", { cell })) });
+      { mySeat: me.seat, nameOf, ended: isEnded, waiting: view.seats.length < view.maxPlayers, onMove: (cell) => act(() => channel.send("move", { cell })) });
   }
 }
 

@@ -1,5 +1,6 @@
 // Tic-tac-toe as the page sees it, rebuilt from the game's log. The server is the referee: it appends only
-// legal moves and announces the result, so the page just replays what it is given.
+// legal moves and announces the result, so the page just replays what it is given. Cells are 0-8 on the wire
+// and 1-9 in everything a person reads (labels, log lines, the referee's refusals).
 
 export const marks = { 1: "X", 2: "O" };
 
@@ -27,7 +28,7 @@ export class TicTacToe {
   }
 
   /** Draws the board into `board` (nine buttons made once) and the turn and result lines. */
-  render({ board, turn, result }, { mySeat, nameOf, ended, onMove }) {
+  render({ board, turn, result }, { mySeat, nameOf, ended, waiting, onMove }) {
     if (board.children.length === 0) {
       for (let cell = 0; cell < 9; cell++) {
         const button = document.createElement("button");
@@ -58,6 +59,6 @@ export class TicTacToe {
     } else {
       result.textContent = ended ? "The game ended before anyone won." : "";
     }
-    turn.textContent = over ? "" : this.next === mySeat ? `Your turn (${marks[mySeat]})` : `${nameOf(this.next)}'s turn (${marks[this.next]})`;
+    turn.textContent = over ? "" : waiting ? "Waiting for a second player." : this.next === mySeat ? `Your turn (${marks[mySeat]})` : `${nameOf(this.next)}'s turn (${marks[this.next]})`;
   }
 }
