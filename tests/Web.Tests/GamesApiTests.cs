@@ -150,6 +150,40 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task ARefusalToAClientThatAcceptsOnlyHtmlIsStillProblemJsonWithACode()
+    {
+        // Found by GeneratedHttpTests (seed b-uy7GG0aeh3): the framework's writer declined, and the reply was plain text.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/games") { Content = Json("{not json") };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await Http.SendAsync(request).DefaultTimeout();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        Code(await response.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("bad_request");
+    }
+
+    [Fact]
+    public async Task ABodyThatIsNotUtf8IsRefusedEvenInAFieldTheApiIgnoresAndAHugeOneIsTooLarge()
+    {
+        // Found by GeneratedHttpTests (seed bqHhRe499U32): System.Text.Json skipped the bad bytes in an unknown field's name.
+        byte[] bytes = [.. "{\"title\":\"chat\",\"name\":\"Ann\",\"n"u8, 0xFF, 0xC3, 0x28, .. "\":1}"u8];
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var notUtf8 = await Http.PostAsync("api/games", content).DefaultTimeout();
+
+        notUtf8.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await notUtf8.Content.ReadFromJsonAsync<JsonElement>();
+        Code(problem).ShouldBe("bad_request");
+        problem.GetProperty("detail").GetString().ShouldBe("The body must be UTF-8 text.");
+
+        var huge = await Http.PostAsJsonAsync("api/games", new { title = "chat", name = new string('n', 70_000) }).DefaultTimeout();
+        huge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        Code(await huge.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("too_large");
+    }
+
+    [Fact]
     public async Task NamesAreCountedAsPeopleCountThemAndControlCharactersAreRefusedAsSuch()
     {
         var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 40));
