@@ -184,6 +184,35 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task EachKindOfRefusedInputGetsTheStatusAndCodeTheProtocolDocuments()
+    {
+        var game = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+        var token = game.GetProperty("token").GetString()!;
+        // docs/protocol.md section 2, "What each kind of refused HTTP input gets".
+        var cases = new (string What, Func<Task<HttpResponseMessage>> Send, int Status, string Code)[]
+        {
+            ("an empty body", () => Http.PostAsync("api/games", Json("")), 400, "bad_request"),
+            ("a name of the wrong type", () => Http.PostAsync("api/games", Json("""{"title":"chat","name":[]}""")), 400, "bad_request"),
+            ("no title", () => Http.PostAsync("api/games", Json("""{"name":"Ann"}""")), 400, "unknown_title"),
+            ("deep nesting in an ignored field", () => Http.PostAsync("api/games",
+                Json($$"""{"title":"chat","name":"Ann","x":{{new string('[', 70)}}{{new string(']', 70)}}}""")), 400, "bad_request"),
+            ("a text/plain body", () => Http.PostAsync("api/games", new StringContent("""{"title":"chat","name":"Ann"}""")), 415, "bad_request"),
+            ("limit=0", () => Messages($"api/games/{gameId}/messages?limit=0", token), 400, "bad_request"),
+            ("after=99999999999999999999", () => Messages($"api/games/{gameId}/messages?after=99999999999999999999", token), 400, "bad_request"),
+            ("a unicode game code", () => Http.GetAsync("api/games/%E2%98%83%E2%98%83"), 404, "not_found"),
+            ("a method the address does not take", () => Http.DeleteAsync("api/games"), 405, "bad_request"),
+        };
+        foreach (var (what, send, status, code) in cases)
+        {
+            var response = await send().DefaultTimeout();
+            ((int)response.StatusCode).ShouldBe(status, $"{what}: {await response.Content.ReadAsStringAsync()}");
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", what);
+            Code(await response.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe(code, what);
+        }
+    }
+
+    [Fact]
     public async Task NamesAreCountedAsPeopleCountThemAndControlCharactersAreRefusedAsSuch()
     {
         var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 40));
