@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Unicode;
 using Platform.Games;
 
@@ -26,18 +27,27 @@ public static class Utf8Bodies
             return;
         }
         request.EnableBuffering(MostBytes + 1);
-        var body = new byte[MostBytes + 1];
-        var read = 0;
-        while (read < body.Length && await request.Body.ReadAsync(body.AsMemory(read), context.RequestAborted) is var n and > 0)
+        var body = ArrayPool<byte>.Shared.Rent(MostBytes + 1);
+        bool tooLarge, utf8;
+        try
         {
-            read += n;
+            var read = 0;
+            while (read <= MostBytes && await request.Body.ReadAsync(body.AsMemory(read, MostBytes + 1 - read), context.RequestAborted) is var n and > 0)
+            {
+                read += n;
+            }
+            (tooLarge, utf8) = (read > MostBytes, Utf8.IsValid(body.AsSpan(0, Math.Min(read, MostBytes))));
         }
-        if (read > MostBytes)
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+        if (tooLarge)
         {
             await TooLarge(context);
             return;
         }
-        if (!Utf8.IsValid(body.AsSpan(0, read)))
+        if (!utf8)
         {
             await ApiErrors.BadRequest("The body must be UTF-8 text.").ExecuteAsync(context);
             return;
