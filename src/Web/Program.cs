@@ -16,6 +16,7 @@ builder.AddGamesApi();
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
+app.UseUtf8Bodies();
 app.MapSite();
 app.MapGames();
 return await app.RunServiceAsync();

@@ -175,6 +175,69 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
     }
 
     [Fact]
+    public async Task ARefusalToAClientThatAcceptsOnlyHtmlIsStillProblemJsonWithACode()
+    {
+        // Found by GeneratedHttpTests (seed b-uy7GG0aeh3): the framework's writer declined, and the reply was plain text.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/games") { Content = Json("{not json") };
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await Http.SendAsync(request).DefaultTimeout();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        Code(await response.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("bad_request");
+    }
+
+    [Fact]
+    public async Task ABodyThatIsNotUtf8IsRefusedEvenInAFieldTheApiIgnoresAndAHugeOneIsTooLarge()
+    {
+        // Found by GeneratedHttpTests (seed bqHhRe499U32): System.Text.Json skipped the bad bytes in an unknown field's name.
+        byte[] bytes = [.. "{\"title\":\"chat\",\"name\":\"Ann\",\"n"u8, 0xFF, 0xC3, 0x28, .. "\":1}"u8];
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var notUtf8 = await Http.PostAsync("api/games", content).DefaultTimeout();
+
+        notUtf8.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await notUtf8.Content.ReadFromJsonAsync<JsonElement>();
+        Code(problem).ShouldBe("bad_request");
+        problem.GetProperty("detail").GetString().ShouldBe("The body must be UTF-8 text.");
+
+        var huge = await Http.PostAsJsonAsync("api/games", new { title = "chat", name = new string('n', 70_000) }).DefaultTimeout();
+        huge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        Code(await huge.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe("too_large");
+    }
+
+    [Fact]
+    public async Task EachKindOfRefusedInputGetsTheStatusAndCodeTheProtocolDocuments()
+    {
+        var game = await CreateAsync();
+        var gameId = game.GetProperty("gameId").GetString()!;
+        var token = game.GetProperty("token").GetString()!;
+        // docs/protocol.md section 2, "What each kind of refused HTTP input gets".
+        var cases = new (string What, Func<Task<HttpResponseMessage>> Send, int Status, string Code)[]
+        {
+            ("an empty body", () => Http.PostAsync("api/games", Json("")), 400, "bad_request"),
+            ("a name of the wrong type", () => Http.PostAsync("api/games", Json("""{"title":"chat","name":[]}""")), 400, "bad_request"),
+            ("no title", () => Http.PostAsync("api/games", Json("""{"name":"Ann"}""")), 400, "unknown_title"),
+            ("deep nesting in an ignored field", () => Http.PostAsync("api/games",
+                Json($$"""{"title":"chat","name":"Ann","x":{{new string('[', 70)}}{{new string(']', 70)}}}""")), 400, "bad_request"),
+            ("a text/plain body", () => Http.PostAsync("api/games", new StringContent("""{"title":"chat","name":"Ann"}""")), 415, "bad_request"),
+            ("limit=0", () => Messages($"api/games/{gameId}/messages?limit=0", token), 400, "bad_request"),
+            ("after=99999999999999999999", () => Messages($"api/games/{gameId}/messages?after=99999999999999999999", token), 400, "bad_request"),
+            ("a unicode game code", () => Http.GetAsync("api/games/%E2%98%83%E2%98%83"), 404, "not_found"),
+            ("a method the address does not take", () => Http.DeleteAsync("api/games"), 405, "bad_request"),
+        };
+        foreach (var (what, send, status, code) in cases)
+        {
+            var response = await send().DefaultTimeout();
+            ((int)response.StatusCode).ShouldBe(status, $"{what}: {await response.Content.ReadAsStringAsync()}");
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", what);
+            Code(await response.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe(code, what);
+        }
+    }
+
+    [Fact]
     public async Task NamesAreCountedAsPeopleCountThemAndControlCharactersAreRefusedAsSuch()
     {
         var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 40));

@@ -118,6 +118,29 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await Expect(page.Locator("#join")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task ANameIsCountedAsTheApiCountsItFortyEmojiAreANameAndOneMoreGetsASentence()
+    {
+        var forty = string.Concat(Enumerable.Repeat("\U0001F600", 40));
+        var alice = await servers.NewPlayerAsync();
+        await alice.GotoAsync(servers.Web.BaseAddress!.ToString());
+        await alice.SelectOptionAsync("#title", "chat");
+        await alice.FillAsync("#name", forty + "\U0001F600");
+        await alice.ClickAsync("#create");
+        await Expect(alice.Locator("#error")).ToHaveTextAsync("A name must be 1 to 40 characters long.");
+
+        var shareUrl = await CreateGameAsync(alice, "chat", forty);
+        await Expect(Seat(alice, 1)).ToContainTextAsync(forty);
+
+        var bob = await servers.NewPlayerAsync();
+        await bob.GotoAsync(shareUrl);
+        await bob.FillAsync("#join-name", "Bob\t" + forty);
+        await bob.ClickAsync("#join-button");
+        await Expect(bob.Locator("#error")).ToHaveTextAsync("A name cannot contain control characters (such as line breaks or tabs).");
+        await JoinAsync(bob, shareUrl, forty);
+        await Expect(Seat(alice, 2)).ToContainTextAsync(forty);
+    }
+
     private async Task<string> CreateGameAsync(IPage page, string title, string name)
     {
         await page.GotoAsync(servers.Web.BaseAddress!.ToString());

@@ -10,6 +10,7 @@ public static class GamesApiExtensions
     {
         builder.Services.AddSettings<ChannelLinkOptions>(ChannelLinkOptions.Section);
         builder.Services.Configure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails = ApiErrors.AddCode);
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         // Behind the router (on this host), share links must carry the public scheme and host.
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Games;
-using Web.Games;
 
 namespace Web.Site;
 
@@ -16,19 +14,20 @@ public static class SiteEndpoints
         app.MapGet("/", (IWebHostEnvironment environment, HttpContext context) => Page(environment, context, "index.html"));
         // Any code: the page itself asks the API whether the game exists, and says so.
         app.MapGet("/play/{gameId}", (IWebHostEnvironment environment, HttpContext context) => Page(environment, context, "play.html"));
-        // Nothing else is here: a page that says so, or for the API, problem+json with its code. (Paths that
-        // name a file are left to the static files: an endpoint matched here would take them over.)
-        app.MapFallback(async (IWebHostEnvironment environment, HttpContext context) =>
+        // Nothing else is here: a request no endpoint took gets the page that says so. Not under /api, where the
+        // router's own 404, 405 and 415 answer in problem+json with a code: an endpoint matching every path there
+        // would outrank a 405 or 415 with "nothing at this address".
+        app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api"))
+            if (context.GetEndpoint() is not null || context.Request.Path.StartsWithSegments("/api"))
             {
-                await ApiErrors.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "There is nothing at this address.").ExecuteAsync(context);
+                await next(context);
                 return;
             }
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";
-            await context.Response.SendFileAsync(Path.Combine(environment.WebRootPath, "404.html"));
+            await context.Response.SendFileAsync(Path.Combine(app.Environment.WebRootPath, "404.html"));
         });
         return app;
     }

@@ -1,6 +1,7 @@
 // The launcher: create a game of a title and go to its page, or go to a friend's game by its code.
 import { savePlayer } from "./channel.js";
 import { api, showError } from "./api.js";
+import { nameProblem } from "./names.js";
 
 const form = document.getElementById("create-form");
 const titleSelect = document.getElementById("title");
@@ -22,8 +23,10 @@ try {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
+  const problem = nameProblem(nameInput.value);
+  showError(errorBox, problem && new Error(problem));
+  if (problem) return nameInput.focus();
   createButton.disabled = true;
-  showError(errorBox, null);
   try {
     const name = nameInput.value.trim();
     const game = await api("POST", "/api/games", { title: titleSelect.value, name });

@@ -3,6 +3,7 @@
 // on each page load (see channel.js).
 import { GameChannel, ChannelError, loadPlayer, savePlayer, forgetPlayer } from "./channel.js";
 import { api, showError } from "./api.js";
+import { nameProblem } from "./names.js";
 import { TicTacToe, marks } from "./tictactoe.js";
 
 const $ = (id) => document.getElementById(id);
@@ -49,6 +50,9 @@ async function enter() {
   $("join-name").focus();
   $("join-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const problem = nameProblem($("join-name").value);
+    showError(errorBox, problem && new Error(problem));
+    if (problem) return $("join-name").focus();
     $("join-button").disabled = true;
     try {
       const name = $("join-name").value.trim();
