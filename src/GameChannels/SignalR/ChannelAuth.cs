@@ -1,16 +1,19 @@
+using GameChannels.Core;
 using Platform.Games;
 
 namespace GameChannels.SignalR;
 
 /// <summary>
 /// Opens the join token before SignalR sees the request (negotiate and connect alike): a bad, expired or
-/// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason. Once the server is
+/// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason; a bad ?after= with
+/// 400 bad_request. Once the server is
 /// stopping, every new connection is refused with 503, so that clients told to come back go to the next server
 /// rather than joining this one again.
 /// </summary>
 internal static class ChannelAuth
 {
     private const string PlayerKey = "platform.player";
+    private const string AfterKey = "platform.after";
 
     public static IApplicationBuilder UseChannelAuth(this IApplicationBuilder app, PathString path) =>
         app.Use(async (context, next) =>
@@ -38,8 +41,20 @@ internal static class ChannelAuth
                     extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Unauthorized }).ExecuteAsync(context);
                 return;
             }
+            // After the token, so that a browser asking why its upgrade failed learns of a token to renew first.
+            if (!ResumeRequests.TryAfterQuery(context.Request.Query["after"], out var after, out var badAfter))
+            {
+                context.RequestServices.GetRequiredService<Core.ChannelMetrics>().Refused(ErrorCodes.BadRequest);
+                await TypedResults.Problem(detail: badAfter, statusCode: StatusCodes.Status400BadRequest,
+                    extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.BadRequest }).ExecuteAsync(context);
+                return;
+            }
+            context.Items[AfterKey] = after;
             await next(context);
         });
+
+    /// <summary>The request's ?after=, checked before the upgrade: null when it has none.</summary>
+    public static long? AfterOf(HttpContext? context) => context?.Items[AfterKey] as long?;
 
     public static JoinToken PlayerOf(HttpContext? context) =>
         context?.Items[PlayerKey] as JoinToken ?? throw new InvalidOperationException("The channel request was not authorized.");

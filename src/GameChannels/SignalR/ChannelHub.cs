@@ -16,14 +16,16 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var player = ChannelAuth.PlayerOf(Context.GetHttpContext());
+        var http = Context.GetHttpContext();
+        var player = ChannelAuth.PlayerOf(http);
         var member = new SignalRMember(Context, Clients.Caller, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
             services.Options.SendQueueLength);
         Context.Items[MemberKey] = member;
         try
         {
-            Context.Items[RoomKey] = await rooms.JoinAsync(member);
+            // SignalR reads the client's first invocation once this returns, so pages sent here come before any answer.
+            Context.Items[RoomKey] = await rooms.JoinAsync(member, ChannelAuth.AfterOf(http));
         }
         catch
         {

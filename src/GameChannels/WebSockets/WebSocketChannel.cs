@@ -29,11 +29,14 @@ internal static class WebSocketChannel
         var player = ChannelAuth.PlayerOf(context);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         services.Metrics.Upgraded("http");
-        await RunAsync(socket, context.TraceIdentifier, player, rooms, services);
+        await RunAsync(socket, context.TraceIdentifier, player, ChannelAuth.AfterOf(context), rooms, services);
     }
 
-    /// <summary>Joins the player's game over an accepted WebSocket and serves it until either side ends it.</summary>
-    public static async Task RunAsync(WebSocket socket, string connectionId, JoinToken player, GameRooms rooms, RoomServices services)
+    /// <summary>
+    /// Joins the player's game over an accepted WebSocket (sending the pages after <paramref name="after"/> first, if
+    /// given) and serves it until either side ends it.
+    /// </summary>
+    public static async Task RunAsync(WebSocket socket, string connectionId, JoinToken player, long? after, GameRooms rooms, RoomServices services)
     {
         var member = new WebSocketMember(socket, connectionId, player,
             new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
@@ -41,7 +44,7 @@ internal static class WebSocketChannel
         GameRoom room;
         try
         {
-            room = await rooms.JoinAsync(member);
+            room = await rooms.JoinAsync(member, after);
         }
         catch (Exception e) when (services.Errors.Refusal(e, ChannelErrors.Connect) is { } reason)
         {
