@@ -6,9 +6,8 @@ namespace GameChannels.SignalR;
 /// <summary>
 /// Opens the join token before SignalR sees the request (negotiate and connect alike): a bad, expired or
 /// foreign token, or one for another game than ?game=, is refused with 401 and a JSON reason; a bad ?after= with
-/// 400 bad_request. Once the server is
-/// stopping, every new connection is refused with 503, so that clients told to come back go to the next server
-/// rather than joining this one again.
+/// 400 bad_request. Once the server is stopping, every new connection is refused with 503, so that clients told
+/// to come back go to the next server rather than joining this one again.
 /// </summary>
 internal static class ChannelAuth
 {
