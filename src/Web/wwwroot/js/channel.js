@@ -3,6 +3,8 @@
 // docs/protocol.md, section 11, specifies the records; section 7 the algorithm followed here. Every connection
 // asks for its first pages in its URL (?after=, the last number delivered), so the server sends them at once
 // without a resume request: one round trip less on each reconnect.
+// Over 300 lines for a reason: it is one class whose private fields (the connection, what was delivered, the
+// pending sends) every part reads and writes; split into modules, they would have to be shared in the open.
 //
 // What survives a reload: localStorage keeps, per game, the seat the pages saved ({playerId, seat, token, wsUrl}).
 // A page keeps its game state in memory only, so a newly loaded page resumes from 0 and rebuilds everything
