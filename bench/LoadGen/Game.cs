@@ -23,7 +23,7 @@ internal sealed class Game(string id, int players)
         var (game, addresses) = options.Bare is { } bare ? MadeUp(bare, options.Players) : await CreateAsync(web, options, cancellationToken);
         for (var seat = 1; seat <= options.Players; seat++)
         {
-            var player = new Player(game, seat, addresses[seat - 1], stats, plain: options.Transport == "ws");
+            var player = new Player(game, seat, addresses[seat - 1], stats, plain: options.Transport == "ws", byUrl: options.ResumeBy == "url");
             game.Seats.Add(player);
             await player.ConnectAsync(cancellationToken);
         }

@@ -7,7 +7,7 @@ internal sealed record Options(
     string Scenario, Uri Web, Uri? Bare, int Games, int Players, double Rate, int Size, TimeSpan Duration,
     string Title, int[] Pids, string? Redis, Uri? ServerMetrics, string? Output, int ConnectConcurrency, double MaxP99Ms, string Transport,
     TimeSpan Warmup, TimeSpan DropEvery, TimeSpan GameTime, TimeSpan SampleEvery, string? Rendezvous, int Parts, string? Latencies,
-    string[] Merge)
+    string[] Merge, string ResumeBy)
 {
     public static Options Parse(string[] args)
     {
@@ -29,6 +29,14 @@ internal sealed record Options(
         if (transport is not ("ws" or "signalr") || (bare is not null && transport != "ws"))
         {
             throw new ArgumentException("--transport is ws or signalr (the bare relay speaks ws only)");
+        }
+        // How a connection gets its first pages: url, ?after= in the channel URL (the server sends them at once), or
+        // request, a resume request once connected (the way before ?after=, to compare the two in one session).
+        // The bare relay knows no ?after= and answers a resume with an empty page: request.
+        var resumeBy = Get("resume-by", bare is null ? "url" : "request");
+        if (resumeBy is not ("url" or "request") || (bare is not null && resumeBy != "request"))
+        {
+            throw new ArgumentException("--resume-by is url or request (the bare relay knows request only)");
         }
         return new Options(
             Scenario: Get("scenario", "custom"),
@@ -60,6 +68,7 @@ internal sealed record Options(
             Rendezvous: values.GetValueOrDefault("rendezvous"),
             Parts: (int)Number("parts", 1),
             Latencies: values.GetValueOrDefault("latencies"),
-            Merge: Get("merge", "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            Merge: Get("merge", "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            ResumeBy: resumeBy);
     }
 }

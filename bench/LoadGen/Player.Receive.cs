@@ -98,6 +98,10 @@ internal sealed partial class Player
             {
                 Answer(id.GetString(), root);
             }
+            else if (root.TryGetProperty("page", out var page))
+            {
+                Page(page, now); // sent unasked, for the URL's ?after=
+            }
             else if (root.TryGetProperty("seq", out _))
             {
                 Arrived(Envelope.Parse(JsonMarshal.GetRawUtf8Value(root)), now);
@@ -116,6 +120,9 @@ internal sealed partial class Player
         {
             case 1 when root.GetProperty("target").GetString() == "message":
                 Arrived(Envelope.Parse(JsonMarshal.GetRawUtf8Value(root.GetProperty("arguments")[0])), now);
+                break;
+            case 1 when root.GetProperty("target").GetString() == "page":
+                Page(root.GetProperty("arguments")[0], now);
                 break;
             case 3:
                 Answer(root.GetProperty("invocationId").GetString(), root);
@@ -157,6 +164,10 @@ internal sealed partial class Player
         }
         if (page.GetProperty("more").GetBoolean())
         {
+            if (byUrl)
+            {
+                return; // the server sends the next page on its own
+            }
             _ = SendRecordAsync(ResumeRecord(_lastSeq), CancellationToken.None).ContinueWith(
                 _ => stats.CountError(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return;

@@ -10,11 +10,13 @@ namespace LoadGen;
 /// One player's channel connection, speaking either transport by hand exactly as docs/protocol.md describes
 /// it: the plain WebSocket transport (newline-separated records) or SignalR's JSON hub protocol (handshake,
 /// 0x1E-separated records). Resume until the last page, then send without asking for an answer (its own echo
-/// is the acknowledgement). The resume scenario drops the connection and comes back as section 10 says: resume
-/// from the last number seen, then resend what was not acknowledged, with the same ids (the server dedups).
+/// is the acknowledgement). With <paramref name="byUrl"/> the channel URL carries ?after=, and the server sends
+/// the pages unasked; otherwise a resume request asks for each. The resume scenario drops the connection and
+/// comes back as section 10 says: resume from the last number seen, then resend what was not acknowledged, with
+/// the same ids (the server dedups).
 /// Player.Receive.cs checks every envelope: each other player's messages arrive once, in order.
 /// </summary>
-internal sealed partial class Player(Game game, int seat, Uri address, Stats stats, bool plain)
+internal sealed partial class Player(Game game, int seat, Uri address, Stats stats, bool plain, bool byUrl)
 {
     private const byte RecordSeparator = 0x1E;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -48,7 +50,7 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
         using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connecting.CancelAfter(TimeSpan.FromSeconds(30));
-            _socket = await Upgrade.ConnectAsync(address, connecting.Token);
+            _socket = await Upgrade.ConnectAsync(byUrl ? new Uri($"{address.AbsoluteUri}&after={_lastSeq}") : address, connecting.Token);
         }
         _connectedAt = Stopwatch.GetTimestamp();
         if (!plain)
@@ -56,7 +58,10 @@ internal sealed partial class Player(Game game, int seat, Uri address, Stats sta
             await SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
         }
         _receiving = ReceiveAsync(_socket, _live);
-        await SendRecordAsync(ResumeRecord(_lastSeq), cancellationToken);
+        if (!byUrl)
+        {
+            await SendRecordAsync(ResumeRecord(_lastSeq), cancellationToken);
+        }
     }
 
     private volatile bool _sendFailed;

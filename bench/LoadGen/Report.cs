@@ -117,10 +117,11 @@ internal sealed record ProcessMemory(string Name, double PeakRssMb, long PeakRss
 }
 
 /// <summary>Resume times: whole, and split at the answered WebSocket upgrade into connecting and paging.</summary>
-internal sealed record ResumeReport(long Count, long Failed, Percentiles Ms, Percentiles ConnectMs, Percentiles PageMs)
+/// <summary>Reconnects and their times; <c>By</c> is how the first pages were had: url (?after=) or request.</summary>
+internal sealed record ResumeReport(long Count, long Failed, Percentiles Ms, Percentiles ConnectMs, Percentiles PageMs, string By)
 {
-    public static ResumeReport Of((float[] Total, float[] Connect, float[] Page) times, long failed) =>
-        new(times.Total.Length, failed, Percentiles.Of(times.Total), Percentiles.Of(times.Connect), Percentiles.Of(times.Page));
+    public static ResumeReport Of((float[] Total, float[] Connect, float[] Page) times, long failed, string by) =>
+        new(times.Total.Length, failed, Percentiles.Of(times.Total), Percentiles.Of(times.Connect), Percentiles.Of(times.Page), by);
 }
 
 internal sealed record ChurnSample(double Seconds, long UsedMemoryBytes, int LiveGames, long EndedGames);
@@ -189,7 +190,7 @@ internal static class Report
         if (s.Resume is { } r)
         {
             line += string.Create(CultureInfo.InvariantCulture,
-                $", {r.Count} resumes: p50 {r.Ms.P50:0.0} ms, p99 {r.Ms.P99:0.0} ms, max {r.Ms.Max:0.0} ms " +
+                $", {r.Count} resumes by {r.By}: p50 {r.Ms.P50:0.0} ms, p99 {r.Ms.P99:0.0} ms, max {r.Ms.Max:0.0} ms " +
                 $"(connect p99 {r.ConnectMs.P99:0.0}, then to live p99 {r.PageMs.P99:0.0}), {r.Failed} failed");
         }
         if (s.Churn is { } c)

@@ -73,7 +73,7 @@ internal static class SteadyRun
             Math.Round(measured.OwnCpuSeconds, 2), Math.Round(measured.OwnPauseMs),
             measured.Processes(options.Pids, before, underLoad, players.Count),
             await ServerStats.RedisUsedMemoryAsync(options.Redis),
-            options.DropEvery > TimeSpan.Zero ? ResumeReport.Of(stats.Resumes(), stats.ResumeFailures) : null,
+            options.DropEvery > TimeSpan.Zero ? ResumeReport.Of(stats.Resumes(), stats.ResumeFailures, options.ResumeBy) : null,
             Churn: null, options.Parts, options.Latencies, measured.Server);
 
         // Every part measures with all connections open before any closes its own.

@@ -48,6 +48,14 @@ public static class Envelopes
         return Encoding.UTF8.GetString(written[1..]);
     }
 
+    /// <summary>The number of an envelope built by <see cref="Complete"/>, read from its fixed prefix.</summary>
+    public static long SeqOf(RawJson envelope)
+    {
+        var digits = envelope.Utf8.Span["{\"seq\":".Length..];
+        return Utf8Parser.TryParse(digits, out long seq, out _) ? seq
+            : throw new FormatException("an envelope starts with {\"seq\":N,");
+    }
+
     /// <summary>The full envelope a client receives.</summary>
     public static RawJson Complete(long seq, string tail)
     {

@@ -131,6 +131,38 @@ public sealed class LogTimingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMessageRelayedWhileTheFirstPagesOfAConnectionWithAfterAreReadIsInTheNextPageOnce()
+    {
+        var game = await TestGames.CreateAsync(_database, 2);
+        var a = Member(game, 0);
+        var room = await Rooms.JoinAsync(a);
+        await ReadAllAsync(room, a, 0);
+        var b = Member(game, 1);
+
+        var release = Log.HoldAppends();
+        var relayed = (await room.BeginSendAsync(a, Send("chat", "while b connects"))).Relayed;
+        // B's first page is read without it; before the page returns, the message is logged and relayed.
+        Log.AfterNextPage = async () =>
+        {
+            release();
+            await relayed;
+        };
+        await Rooms.JoinAsync(b, after: 0).DefaultTimeout();
+        var seq = await relayed;
+
+        b.Pages.Count.ShouldBeGreaterThan(1);
+        b.Pages[0].More.ShouldBeTrue("a message beyond the page went out while it was read: the server sends another");
+        b.Pages[^1].More.ShouldBeFalse();
+        var paged = b.Pages.SelectMany(page => Seqs(page.Messages)).ToList();
+        paged.ShouldContain(seq);
+        var next = await room.SendAsync(a, Send("chat", "after"));
+        await Until(() => b.Seqs.Contains(next), "b is live once its last page is sent");
+        var all = paged.Concat(b.Seqs).Order().ToList();
+        all.ShouldBe(Enumerable.Range(1, all.Count).Select(i => (long)i), "from the start, no gap and no repeat");
+        b.DropReason.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task AJoinWhoseMessagesAreNeverLoggedDropsItsConnection()
     {
         var game = await TestGames.CreateAsync(_database, 2);
@@ -278,6 +310,17 @@ public sealed class LogTimingTests : IAsyncLifetime
         {
             _seqs.Enqueue(LogTimingTests.Seqs([envelope]).Single());
             return true;
+        }
+
+        private readonly ConcurrentQueue<LogPage> _pages = new();
+
+        /// <summary>The pages sent unasked (a connection opened with ?after=), in order.</summary>
+        public IReadOnlyList<LogPage> Pages => [.. _pages];
+
+        public Task SendPageAsync(LogPage page)
+        {
+            _pages.Enqueue(page);
+            return Task.CompletedTask;
         }
 
         public Task Reconnect(int afterMs) => Task.CompletedTask;

@@ -106,6 +106,8 @@ internal sealed class GraceMember(string connectionId, JoinToken player) : IMemb
 
     public bool TryDeliver(RawJson envelope) => true;
 
+    public Task SendPageAsync(LogPage page) => Task.CompletedTask;
+
     public Task Reconnect(int afterMs) => Task.CompletedTask;
 
     public void Drop(string reason)

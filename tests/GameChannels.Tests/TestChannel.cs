@@ -40,7 +40,23 @@ public sealed class TestChannel : IAsyncDisposable
             ? new TestChannel(await ChannelClient.ConnectAsync(server, gameId, token), null)
             : new TestChannel(null, await WsChannelClient.ConnectAsync(server, gameId, token));
 
+    /// <summary>Connects with ?after= in the URL: the server sends the pages after it without a resume call.</summary>
+    public static async Task<TestChannel> ConnectAfterAsync(Transport transport, Uri server, string gameId, string token, long after) =>
+        transport == Transport.SignalR
+            ? new TestChannel(await ChannelClient.ConnectAsync(server, gameId, token, resume: false, after: after), null)
+            : new TestChannel(null, await WsChannelClient.ConnectAsync(server, gameId, token, resume: false, after: after));
+
+    /// <summary>The channel URL of the transport, with the query given after the token.</summary>
+    public static Uri Url(Transport transport, Uri server, string gameId, string token, string after) =>
+        transport == Transport.SignalR ? ChannelClient.ChannelUri(server, gameId, token, after) : WsChannelClient.Uri(server, gameId, token, after);
+
     public bool IsOpen => _hub?.IsOpen ?? _ws!.IsOpen;
+
+    /// <summary>The pages the server sent without being asked.</summary>
+    public PushedPages Pushed => _hub?.Pushed ?? _ws!.Pushed;
+
+    /// <summary>Every live envelope received so far, in arrival order.</summary>
+    public IReadOnlyList<JsonElement> Received => _hub?.Received ?? _ws!.Received;
 
     public Task<long> SendAsync(string type, object? body) => _hub?.SendAsync(type, body) ?? _ws!.SendAsync(type, body);
 

@@ -57,46 +57,21 @@ public class WebSocketTransportTests(ChannelServer server) : IClassFixture<Chann
     [Fact]
     public async Task ResumingWhileOthersSendMissesNothingAndRepeatsNothing()
     {
-        // Five players send as fast as the game's limit allows, without waiting for Redis, while a sixth
-        // connects, resumes and drops again and again: relays land while its pages are read, so the page/live
-        // boundary is crossed under traffic every round.
+        // Five players send while a sixth connects, resumes and drops again and again (PacedSenders).
         var game = await TestGames.CreateAsync(server.Database, 6);
-        var senders = new List<WsChannelClient>();
-        for (var seat = 2; seat <= 6; seat++)
-        {
-            senders.Add(await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[seat - 1]));
-        }
-        const int PerSender = 150;
-        var sending = Task.WhenAll(senders.Select(async (sender, index) =>
-        {
-            for (var n = 0; n < PerSender; n++)
-            {
-                var id = $"s{index}-{n}";
-                // No id: the sender does not wait for its number before the next send.
-                await sender.SendTextAsync(System.Text.Json.JsonSerializer.Serialize(new { op = "send", clientMsgId = id, type = "chat", body = new { text = id } }));
-                await Task.Delay(55); // under the 20 per second a connection may send
-            }
-        }));
+        await using var senders = await PacedSenders.StartAsync(server.Address, game, perSender: 150);
 
         long seen = 0;
         var rounds = 0;
-        for (; !sending.IsCompleted && rounds < 500; rounds++)
+        for (; !senders.Sending.IsCompleted && rounds < 500; rounds++)
         {
             await using var resuming = await WsChannelClient.ConnectAsync(server.Address, game.GameId, game.Tokens[0], resume: false);
             var page = await resuming.ResumeAllAsync(seen);
             await Task.Delay(Random.Shared.Next(0, 30));
-            var numbers = page.Concat(resuming.Received).Select(e => e.Seq()).Order().ToList();
-            numbers.ShouldBe(Enumerable.Range((int)seen + 1, numbers.Count).Select(i => (long)i),
-                $"round {rounds}: the pages and the live messages meet with no gap and no repeat");
-            seen = numbers.Count > 0 ? numbers[^1] : seen;
+            seen = PacedSenders.Round(seen, page.Concat(resuming.Received), rounds);
         }
-        await sending.DefaultTimeout();
+        await senders.FinishAsync();
         rounds.ShouldBeGreaterThan(20);
-        foreach (var sender in senders)
-        {
-            sender.Errors.ShouldBeEmpty();
-            await sender.DisposeAsync();
-        }
     }
 
     [Fact]

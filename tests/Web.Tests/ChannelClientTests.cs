@@ -16,7 +16,7 @@ namespace Web.Tests;
 public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<ChannelClientServers>
 {
     [Fact]
-    public async Task EachMessageIsDeliveredOnceInOrderWhenLiveMessagesOvertakeTheLastResumePage()
+    public async Task EachMessageIsDeliveredOnceInOrderWhenLiveMessagesOvertakeTheLastPage()
     {
         var game = await TestGames.CreateAsync(servers.Database, 3);
         await using var alice = await servers.PlayerAsync(game, 1);
@@ -24,12 +24,12 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
         await alice.SendAsync("chat", new { text = "before Bob" });
         var bob = await servers.OpenAsync(game, 2);
 
-        // The answer that makes Bob live waits in the tap; on the server he is live already.
+        // The page that makes Bob live waits in the tap; on the server he is live already.
         await Js(bob, """
             () => {
-              tap.hold = (r) => r.result?.more === false;
+              tap.hold = (r) => r.page?.more === false;
               connect();
-              return tap.until(() => tap.last()?.received.some((r) => r.result?.more === false), 'the last page');
+              return tap.until(() => tap.last()?.received.some((r) => r.page?.more === false), 'the last page');
             }
             """);
         var overtaking = await alice.SendAsync("chat", new { text = "overtakes the last page" });
@@ -42,7 +42,8 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
               socket.release();
               await live;
               socket.inject(socket.received.find((r) => r.seq === last)); // one it has, again
-              return { seen, resumedAfter: socket.sent.filter((r) => r.op === 'resume').map((r) => r.afterSeq), lastSeq: channel.lastSeq, epoch: channel.epoch };
+              return { seen, after: new URL(socket.url).searchParams.get('after'), resumes: socket.sent.filter((r) => r.op === 'resume').length,
+                       pages: socket.received.filter((r) => r.page).map((r) => r.page.messages.length), lastSeq: channel.lastSeq, epoch: channel.epoch };
             }
             """, last);
 
@@ -50,10 +51,12 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
         log.ShouldContain(overtaking);
         log.ShouldNotContain(direct, "a direct message to another seat leaves a gap");
         Longs(result, "seen").ShouldBe(log, "every message Bob may see, once, in order");
-        // Pages of two: each resume starts after the last number of the page before.
-        var resumedAfter = Longs(result, "resumedAfter");
-        resumedAfter.Length.ShouldBeGreaterThan(2);
-        resumedAfter.ShouldBe(Enumerable.Range(0, resumedAfter.Length).Select(i => 2L * i));
+        // The URL asked for the log after 0, and the server sent it in pages of two with no resume request.
+        result.GetProperty("after").GetString().ShouldBe("0");
+        result.GetProperty("resumes").GetInt32().ShouldBe(0);
+        var pages = Longs(result, "pages");
+        pages.Length.ShouldBeGreaterThan(2);
+        pages.ShouldAllBe(count => count <= 2);
         result.GetProperty("lastSeq").GetInt64().ShouldBe(last);
         result.GetProperty("epoch").GetString().ShouldBe(epoch);
     }
@@ -85,14 +88,17 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
               const second = tap.sockets[1];
               const sends = (socket) => socket.sent.filter((r) => r.op === 'send').map((r) => JSON.stringify(r));
               return { seq, seen, lastBeforeDrop, first: sends(first), retry: sends(second),
-                       resumedAfter: second.sent.find((r) => r.op === 'resume').afterSeq, states: states.map((s) => s.state) };
+                       resumedAfter: Number(new URL(second.url).searchParams.get('after')),
+                       resumes: second.sent.filter((r) => r.op === 'resume').length, states: states.map((s) => s.state) };
             }
             """, missed);
 
         var first = Strings(result, "first").ShouldHaveSingleItem();
         JsonDocument.Parse(first!).RootElement.GetProperty("clientMsgId").GetString().ShouldNotBeNullOrEmpty();
         Strings(result, "retry").ShouldBe([first], "the same message, clientMsgId and all");
+        // It reconnected with ?after= its last number: the server sent what it missed with no resume request.
         result.GetProperty("resumedAfter").GetInt64().ShouldBe(result.GetProperty("lastBeforeDrop").GetInt64());
+        result.GetProperty("resumes").GetInt32().ShouldBe(0);
         var seen = Longs(result, "seen");
         ShouldBeTheLog(seen, (await servers.LogAsync(game, 2)).Seqs);
         seen.ShouldContain(missed);
@@ -173,7 +179,9 @@ public class ChannelClientTests(ChannelClientServers servers) : IClassFixture<Ch
         var result = await Js(bob, """
             async (fresh) => {
               await tap.until(() => channel.isLive && seen.includes(fresh), 'the new log');
-              return { resets, seen, resumedAfter: tap.last().sent.filter((r) => r.op === 'resume').map((r) => r.afterSeq), epoch: channel.epoch };
+              const socket = tap.last();
+              return { resets, seen, epoch: channel.epoch, resumedAfter: [Number(new URL(socket.url).searchParams.get('after')),
+                       ...socket.sent.filter((r) => r.op === 'resume').map((r) => r.afterSeq)] };
             }
             """, fresh);
 

@@ -37,6 +37,9 @@ public sealed class ChannelErrors(ChannelMetrics metrics, ILogger<ChannelErrors>
     }
 
     /// <summary>The answer to a request the server failed on by its own fault; logged with its exception.</summary>
+    /// <summary>What the client is told of any failure of <paramref name="request"/>: its refusal, or the server's own fault.</summary>
+    public string Describe(Exception error, string request) => Refusal(error, request) ?? Internal(error, request);
+
     public string Internal(Exception error, string request)
     {
         metrics.Refused(ErrorCodes.Internal);

@@ -43,6 +43,10 @@ public sealed partial class GameRoom
         }
     }
 
+    /// <summary>A player ends the game: only the host (seat 1) may.</summary>
+    public Task<long> EndByPlayerAsync(IMember member) =>
+        member.Player.Seat == 1 ? EndAsync(1, "host") : throw ChannelException.NotHost();
+
     /// <summary>Ends the game if nobody is connected (the idle sweep), and lets the room go.</summary>
     public async Task<bool> EndIfIdleAsync()
     {

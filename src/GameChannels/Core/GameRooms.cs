@@ -53,9 +53,52 @@ public sealed class GameRooms
 
     /// <summary>
     /// Adds a connection to its game's room; the room refuses a seat beyond the game's limit, or one connection
-    /// too many. Every transport comes through here, so the limits are the core's, not the transport's.
+    /// too many. Every transport comes through here, so the limits are the core's, not the transport's. With
+    /// <paramref name="after"/> (a channel URL's ?after=), the connection is also sent the pages a resume from it
+    /// would get, the last of which makes it live, before the transport reads its first request.
     /// </summary>
-    public async Task<GameRoom> JoinAsync(IMember member)
+    public async Task<GameRoom> JoinAsync(IMember member, long? after = null)
+    {
+        var room = await JoinRoomAsync(member);
+        if (after is { } from)
+        {
+            try
+            {
+                await SendPagesAsync(room, member, from);
+            }
+            catch
+            {
+                // Joined but never live: it leaves as a connection that failed to join would never have come.
+                await room.LeaveAsync(member, "connection lost").ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+        }
+        return room;
+    }
+
+    /// <summary>
+    /// The resume loop of docs/protocol.md section 7, run by the server: page after page from the last number of
+    /// the one before, until a page without More. ResumeAsync keeps its guarantees (no gap, no repeat with what is
+    /// relayed meanwhile, a log found shorter goes on in a new epoch), as for pages a client asks for.
+    /// </summary>
+    private static async Task SendPagesAsync(GameRoom room, IMember member, long after)
+    {
+        while (true)
+        {
+            var page = await room.ResumeAsync(member, after);
+            await member.SendPageAsync(page);
+            if (!page.More)
+            {
+                return;
+            }
+            if (page.Messages.Count > 0)
+            {
+                after = Envelopes.SeqOf(page.Messages[^1]);
+            }
+        }
+    }
+
+    private async Task<GameRoom> JoinRoomAsync(IMember member)
     {
         var title = Titles.Find(member.Player.Title)
             ?? throw ChannelException.Forbidden($"the token names an unknown title '{member.Player.Title}'");

@@ -46,6 +46,8 @@ public abstract class QueuedMember : IMember, IAsyncDisposable
 
     public bool TryDeliver(RawJson envelope) => Queue.Writer.TryWrite(envelope);
 
+    public abstract Task SendPageAsync(LogPage page);
+
     public Task Reconnect(int afterMs)
     {
         DropReason ??= "server restarting";

@@ -34,6 +34,9 @@ public sealed class RoomServices(
 
     public ChannelMetrics Metrics => metrics;
 
+    /// <summary>A new connection's own rate limit (Channels:MessagesPerSecondPerConnection and its burst).</summary>
+    public TokenBucket ConnectionLimiter() => new(time, Options.MessagesPerSecondPerConnection, Options.BurstPerConnection);
+
     /// <summary>What a client is told of a failure, the same on both transports.</summary>
     public ChannelErrors Errors => errors;
 

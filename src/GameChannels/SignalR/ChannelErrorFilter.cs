@@ -19,7 +19,7 @@ internal sealed class ChannelErrorFilter(ChannelErrors errors) : IHubFilter
         catch (Exception e) when (e is not HubException and not OperationCanceledException)
         {
             var request = invocationContext.HubMethodName;
-            throw new HubException(errors.Refusal(e, request) ?? errors.Internal(e, request));
+            throw new HubException(errors.Describe(e, request));
         }
     }
 
@@ -31,7 +31,7 @@ internal sealed class ChannelErrorFilter(ChannelErrors errors) : IHubFilter
         }
         catch (Exception e) when (e is not HubException and not OperationCanceledException)
         {
-            throw new HubException(errors.Refusal(e, ChannelErrors.Connect) ?? errors.Internal(e, ChannelErrors.Connect));
+            throw new HubException(errors.Describe(e, ChannelErrors.Connect));
         }
     }
 }

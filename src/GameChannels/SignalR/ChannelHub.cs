@@ -16,14 +16,14 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
 
     public override async Task OnConnectedAsync()
     {
-        var player = JoinTokenAuthentication.PlayerOf(Context.GetHttpContext());
-        var member = new SignalRMember(Context, Clients.Caller, player,
-            new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
-            services.Options.SendQueueLength);
+        var http = Context.GetHttpContext();
+        var player = JoinTokenAuthentication.PlayerOf(http);
+        var member = new SignalRMember(Context, Clients.Caller, player, services.ConnectionLimiter(), services.Options.SendQueueLength);
         Context.Items[MemberKey] = member;
         try
         {
-            Context.Items[RoomKey] = await rooms.JoinAsync(member);
+            // SignalR reads the client's first invocation once this returns, so pages sent here come before any answer.
+            Context.Items[RoomKey] = await rooms.JoinAsync(member, AfterQuery.AfterOf(http));
         }
         catch
         {
@@ -36,16 +36,12 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
     {
         if (Context.Items.TryGetValue(MemberKey, out var item) && item is SignalRMember member)
         {
-            try
+            if (Context.Items.TryGetValue(RoomKey, out var room) && room is GameRoom gameRoom)
             {
-                if (Context.Items.TryGetValue(RoomKey, out var room) && room is GameRoom gameRoom)
-                {
-                    await gameRoom.LeaveAsync(member, member.DropReason ?? (exception is null ? "closed" : "connection lost"));
-                }
+                await gameRoom.LeaveThenDisposeAsync(member, exception is null ? "closed" : "connection lost");
             }
-            finally
+            else
             {
-                // Even when the leave could not reach Redis: the writer would otherwise wait on its queue for good.
                 await member.DisposeAsync();
             }
         }
@@ -58,9 +54,7 @@ public sealed class ChannelHub(GameRooms rooms, RoomServices services) : Hub
     public Task<LogPage> Resume(JsonElement afterSeq) => Room.ResumeAsync(Member, ResumeRequests.AfterSeq(afterSeq));
 
     /// <summary>The host (seat 1) ends the game.</summary>
-    public Task<long> EndGame() => Member.Player.Seat == 1
-        ? Room.EndAsync(1, "host")
-        : throw ChannelException.NotHost();
+    public Task<long> EndGame() => Room.EndByPlayerAsync(Member);
 
     private SignalRMember Member => (SignalRMember)Context.Items[MemberKey]!;
 

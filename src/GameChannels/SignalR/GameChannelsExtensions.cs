@@ -64,6 +64,8 @@ public static class GameChannelsExtensions
         app.UseRefusalWhileStopping("/ws");
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAfterQuery("/channels");
+        app.UseAfterQuery("/ws");
         app.MapHub<ChannelHub>("/channels").RequireAuthorization();
         // The plain WebSocket transport, beside SignalR, over the same rooms.
         app.Map("/ws", (HttpContext context, GameRooms rooms, RoomServices services) => WebSocketChannel.HandleAsync(context, rooms, services))

@@ -20,6 +20,9 @@ internal sealed class SignalRMember : QueuedMember
 
     protected override void Abort() => _context.Abort();
 
+    /// <summary>A page the client did not ask for, as a "page" event; the live messages that follow may pass it.</summary>
+    public override Task SendPageAsync(LogPage page) => _client.SendAsync("page", page, _context.ConnectionAborted);
+
     protected override async Task WriteAsync()
     {
         try

@@ -20,7 +20,8 @@ namespace GameChannels.WebSockets;
 /// (docs/benchmark.md). So a connection whose first read is one complete, plain upgrade to /ws with a good
 /// token, on a server that is not stopping, is answered here (101) and served from its transport directly.
 /// Everything else goes on to HTTP untouched, and is answered there as before: other requests, an upgrade
-/// that arrived in pieces or has anything unusual in it, and every refusal (so their errors live in one place).
+/// that arrived in pieces or has anything unusual in it, and every refusal, a bad ?after= too (so their errors
+/// live in one place).
 /// </summary>
 internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider services)
 {
@@ -49,7 +50,7 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
             }
         }
         var buffer = read.Buffer;
-        if (!TryParse(buffer, out var request) || !TryAuthorize(request, out var player))
+        if (!TryParse(buffer, out var request) || !TryAuthorize(request, out var player, out var after))
         {
             // Nothing consumed or examined: HTTP reads the same bytes at once.
             input.AdvanceTo(buffer.Start);
@@ -68,19 +69,21 @@ internal sealed class DirectUpgrade(ConnectionDelegate next, IServiceProvider se
             KeepAliveTimeout = options.KeepAliveTimeout,
         });
         roomServices.Metrics.Upgraded("direct");
-        await WebSocketChannel.RunAsync(socket, connection.ConnectionId, player, services.GetRequiredService<GameRooms>(), roomServices);
+        await WebSocketChannel.RunAsync(socket, connection.ConnectionId, player, after, services.GetRequiredService<GameRooms>(), roomServices);
     }
 
-    private bool TryAuthorize(in UpgradeRequest request, out JoinToken player)
+    private bool TryAuthorize(in UpgradeRequest request, out JoinToken player, out long? after)
     {
         player = null!;
+        after = null;
         if (services.GetRequiredService<GameRooms>().Stopping)
         {
             return false;
         }
         var query = QueryHelpers.ParseQuery(request.Query);
         return JoinTokenAuthentication.Check(query.GetValueOrDefault("game"), query.GetValueOrDefault("access_token"),
-            request.Authorization, services.GetRequiredService<JoinTokens>(), out player) is null;
+            request.Authorization, services.GetRequiredService<JoinTokens>(), out player) is null
+            && ResumeRequests.TryAfterQuery(query.GetValueOrDefault("after"), out after, out _);
     }
 
     /// <summary>The answer that completes the handshake (RFC 6455, section 4.2.2).</summary>

@@ -29,19 +29,20 @@ internal static class WebSocketChannel
         var player = JoinTokenAuthentication.PlayerOf(context);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         services.Metrics.Upgraded("http");
-        await RunAsync(socket, context.TraceIdentifier, player, rooms, services);
+        await RunAsync(socket, context.TraceIdentifier, player, SignalR.AfterQuery.AfterOf(context), rooms, services);
     }
 
-    /// <summary>Joins the player's game over an accepted WebSocket and serves it until either side ends it.</summary>
-    public static async Task RunAsync(WebSocket socket, string connectionId, JoinToken player, GameRooms rooms, RoomServices services)
+    /// <summary>
+    /// Joins the player's game over an accepted WebSocket (sending the pages after <paramref name="after"/> first, if
+    /// given) and serves it until either side ends it.
+    /// </summary>
+    public static async Task RunAsync(WebSocket socket, string connectionId, JoinToken player, long? after, GameRooms rooms, RoomServices services)
     {
-        var member = new WebSocketMember(socket, connectionId, player,
-            new TokenBucket(services.Time, services.Options.MessagesPerSecondPerConnection, services.Options.BurstPerConnection),
-            services.Options.SendQueueLength);
+        var member = new WebSocketMember(socket, connectionId, player, services.ConnectionLimiter(), services.Options.SendQueueLength);
         GameRoom room;
         try
         {
-            room = await rooms.JoinAsync(member);
+            room = await rooms.JoinAsync(member, after);
         }
         catch (Exception e) when (services.Errors.Refusal(e, ChannelErrors.Connect) is { } reason)
         {
@@ -63,15 +64,7 @@ internal static class WebSocketChannel
         }
         finally
         {
-            try
-            {
-                await room.LeaveAsync(member, member.DropReason ?? (closedByClient ? "closed" : "connection lost"));
-            }
-            finally
-            {
-                // Even when the leave could not reach Redis: the writer would otherwise wait on its queue for good.
-                await member.DisposeAsync();
-            }
+            await room.LeaveThenDisposeAsync(member, closedByClient ? "closed" : "connection lost");
         }
     }
 
@@ -199,7 +192,7 @@ internal static class WebSocketChannel
                         JsonSerializer.Serialize(writer, page, GamesJsonContext.Default.LogPage);
                     });
                 case "end":
-                    var ended = member.Player.Seat == 1 ? await room.EndAsync(1, "host") : throw ChannelException.NotHost();
+                    var ended = await room.EndByPlayerAsync(member);
                     return Reply(member, writer => { writer.WriteString("id", id); writer.WriteNumber("seq", ended); });
                 default:
                     throw ChannelException.BadRequest("each record needs \"op\": send, resume or end");
@@ -207,7 +200,7 @@ internal static class WebSocketChannel
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Error(member, id, clientMsgId, services.Errors.Refusal(e, op) ?? services.Errors.Internal(e, op));
+            return Error(member, id, clientMsgId, services.Errors.Describe(e, op));
         }
     }
 
@@ -224,7 +217,7 @@ internal static class WebSocketChannel
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Error(member, id, clientMsgId, services.Errors.Refusal(e, "send") ?? services.Errors.Internal(e, "send"));
+            Error(member, id, clientMsgId, services.Errors.Describe(e, "send"));
         }
     }
 

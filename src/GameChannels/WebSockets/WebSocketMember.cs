@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using GameChannels.Core;
 using Platform.Games;
 
@@ -29,6 +30,24 @@ internal sealed class WebSocketMember : QueuedMember
 
     /// <summary>A reply to one of the client's requests, in order with the messages.</summary>
     public bool TryReply(byte[] record) => Queue.Writer.TryWrite(new RawJson(record));
+
+    /// <summary>A page the client did not ask for, as <c>{"page":{...}}</c>, in order with the messages.</summary>
+    public override Task SendPageAsync(LogPage page)
+    {
+        var record = JsonScratch.Write(page, static (writer, page) =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("page");
+            JsonSerializer.Serialize(writer, page, GamesJsonContext.Default.LogPage);
+            writer.WriteEndObject();
+        });
+        // A connection told to come back has its queue closed: its reconnect request still goes out.
+        if (!TryReply(record.ToArray()) && ReconnectRequest is null)
+        {
+            Drop("send queue full");
+        }
+        return Task.CompletedTask;
+    }
 
     protected override void Abort()
     {

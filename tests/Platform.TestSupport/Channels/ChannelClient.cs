@@ -31,6 +31,21 @@ public sealed class ChannelClient : IAsyncDisposable
             }
             _messages.Writer.TryWrite(envelope.Clone());
         });
+        // Pages sent unasked to a connection opened with ?after=: applied as Resume's are, then the held ones.
+        _connection.On<JsonElement>("page", page =>
+        {
+            lock (_historyLock)
+            {
+                var (messages, last) = Pushed.Add(page);
+                _history.AddRange(messages);
+                if (last)
+                {
+                    _resuming = false;
+                    _history.AddRange(_held);
+                    _held.Clear();
+                }
+            }
+        });
         _connection.On<JsonElement>("reconnect", reconnect => ReconnectAfterMs = reconnect.GetProperty("afterMs").GetInt32());
         _connection.Closed += error =>
         {
@@ -58,25 +73,34 @@ public sealed class ChannelClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The pages sent without a Resume call, to a connection opened with ?after=.</summary>
+    public PushedPages Pushed { get; } = new();
+
     public int? ReconnectAfterMs { get; private set; }
 
     public Exception? ClosedWith { get; private set; }
 
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static Uri ChannelUri(Uri server, string gameId, string token) =>
-        new($"ws://{server.Host}:{server.Port}/channels?game={gameId}&access_token={Uri.EscapeDataString(token)}");
+    public static Uri ChannelUri(Uri server, string gameId, string token, string? after = null) =>
+        new($"ws://{server.Host}:{server.Port}/channels?game={gameId}&access_token={Uri.EscapeDataString(token)}"
+            + (after is null ? "" : $"&after={after}"));
 
-    /// <summary>Connects; with <paramref name="resume"/>, also resumes from 0 so that it receives live messages.</summary>
-    public static async Task<ChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true)
+    /// <summary>
+    /// Connects; with <paramref name="resume"/>, also resumes from 0 so that it receives live messages. With
+    /// <paramref name="after"/>, it asks for the pages after that number in the URL instead, and holds live
+    /// messages until the last of them (<see cref="Pushed"/>).
+    /// </summary>
+    public static async Task<ChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true, long? after = null)
     {
         // Straight over a WebSocket with no negotiate request, as the browser library connects.
         var connection = new HubConnectionBuilder()
-            .WithUrl(ChannelUri(server, gameId, token), HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
+            .WithUrl(ChannelUri(server, gameId, token, after?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                HttpTransportType.WebSockets, options => options.SkipNegotiation = true)
             .Build();
-        var client = new ChannelClient(connection);
+        var client = new ChannelClient(connection) { _resuming = after is not null };
         await connection.StartAsync().DefaultTimeout();
-        if (resume)
+        if (resume && after is null)
         {
             await client.ResumeAllAsync(0);
         }

@@ -32,15 +32,23 @@ public sealed class WsChannelClient : IAsyncDisposable
 
     public string? CloseDescription => _socket.CloseStatusDescription;
 
-    public static Uri Uri(Uri server, string gameId, string token) =>
-        new($"ws://{server.Host}:{server.Port}/ws?game={gameId}&access_token={System.Uri.EscapeDataString(token)}");
+    /// <summary>The pages sent without a resume request, to a connection opened with ?after=.</summary>
+    public PushedPages Pushed { get; } = new();
 
-    public static async Task<WsChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true)
+    public static Uri Uri(Uri server, string gameId, string token, string? after = null) =>
+        new($"ws://{server.Host}:{server.Port}/ws?game={gameId}&access_token={System.Uri.EscapeDataString(token)}"
+            + (after is null ? "" : $"&after={after}"));
+
+    /// <summary>
+    /// Connects; with <paramref name="resume"/>, also resumes from 0 so that it receives live messages. With
+    /// <paramref name="after"/>, it asks for the pages after that number in the URL instead (<see cref="Pushed"/>).
+    /// </summary>
+    public static async Task<WsChannelClient> ConnectAsync(Uri server, string gameId, string token, bool resume = true, long? after = null)
     {
         var client = new WsChannelClient();
-        await client._socket.ConnectAsync(Uri(server, gameId, token), default).DefaultTimeout();
+        await client._socket.ConnectAsync(Uri(server, gameId, token, after?.ToString(System.Globalization.CultureInfo.InvariantCulture)), default).DefaultTimeout();
         client._reading = client.ReadAsync();
-        if (resume)
+        if (resume && after is null)
         {
             await client.ResumeAllAsync(0);
         }
@@ -146,6 +154,10 @@ public sealed class WsChannelClient : IAsyncDisposable
             {
                 _unclaimed.Writer.TryWrite(record);
             }
+        }
+        else if (record.TryGetProperty("page", out var page))
+        {
+            Pushed.Add(page);
         }
         else if (record.TryGetProperty("reconnect", out var reconnect))
         {

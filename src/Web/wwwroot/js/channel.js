@@ -1,6 +1,10 @@
 // The browser side of a game channel: connects to the channel server's plain WebSocket transport (/ws), resumes
 // the game's numbered log, keeps the connection up, and delivers every message once, in number order.
-// docs/protocol.md, section 11, specifies the records; section 7 the algorithm followed here.
+// docs/protocol.md, section 11, specifies the records; section 7 the algorithm followed here. Every connection
+// asks for its first pages in its URL (?after=, the last number delivered), so the server sends them at once
+// without a resume request: one round trip less on each reconnect.
+// Over 300 lines for a reason: it is one class whose private fields (the connection, what was delivered, the
+// pending sends) every part reads and writes; split into modules, they would have to be shared in the open.
 //
 // What survives a reload: localStorage keeps, per game, the seat the pages saved ({playerId, seat, token, wsUrl}).
 // A page keeps its game state in memory only, so a newly loaded page resumes from 0 and rebuilds everything
@@ -61,7 +65,7 @@ export class GameChannel {
   #minDelayMs;
   #maxDelayMs;
 
-  #conn = null; // {socket, opened, requests, closed, refusal?}: the current connection; older ones are ignored
+  #conn = null; // {socket, url, after, opened, requests, pages, closed, refusal?}: the current connection; older ones are ignored
   #nextId = 0;
   #live = false;
   #closed = false;
@@ -169,16 +173,20 @@ export class GameChannel {
 
   #status(state, extra = {}) { this.#emit("status", { state, ...extra }); }
 
-  #socketUrl() {
+  #socketUrl(after) {
     const url = new URL(this.#url);
     url.searchParams.set("access_token", this.#token);
+    url.searchParams.set("after", String(after));
     return url;
   }
 
   #open() {
     if (this.#closed) return;
-    const socket = new WebSocket(this.#socketUrl());
-    const conn = { socket, opened: false, requests: new Map() };
+    const after = this.#last;
+    const url = this.#socketUrl(after);
+    const socket = new WebSocket(url);
+    // pages: what the server sent unasked for ?after=, waiting for #resume; waiter: #resume waiting for one.
+    const conn = { socket, url, after, opened: false, requests: new Map(), pages: [], waiter: null, pushed: true };
     conn.closed = new Promise((resolve) => socket.addEventListener("close", resolve, { once: true }));
     socket.addEventListener("open", () => {
       conn.opened = true;
@@ -220,15 +228,18 @@ export class GameChannel {
     this.#resuming = true;
     this.#held = [];
     this.#status("resuming");
-    let after = this.#last;
+    let after = conn.after;
     for (;;) {
-      const page = await this.#request(conn, { op: "resume", afterSeq: after });
+      // The server's own pages (for the URL's ?after=) until one says there is no more; requested ones after a reset.
+      const page = conn.pushed ? await this.#pushedPage(conn) : await this.#request(conn, { op: "resume", afterSeq: after });
       if (conn !== this.#conn) throw new Error("superseded by a newer connection");
       if (this.#epoch !== null && page.epoch !== this.#epoch) {
-        // The log was lost and started again: what we delivered no longer exists. Start over from 0.
+        // The log was lost and started again: what we delivered no longer exists. Start over from 0, asking for
+        // each page: the server's own pages go on from the old number, and are passed over.
         this.#epoch = page.epoch;
         this.#last = 0;
         after = 0;
+        conn.pushed = false;
         this.#emit("reset");
         continue;
       }
@@ -244,6 +255,12 @@ export class GameChannel {
     for (const envelope of held) this.#deliver(envelope);
   }
 
+  /** The next page the server sent for the URL's ?after=, as it comes. */
+  #pushedPage(conn) {
+    if (conn.pages.length > 0) return Promise.resolve(conn.pages.shift());
+    return new Promise((resolve, reject) => { conn.waiter = { resolve, reject }; });
+  }
+
   /** Sends a request with an id; resolves with the answer's result (or seq), rejects with the server's refusal. */
   #request(conn, record) {
     const id = String(++this.#nextId);
@@ -253,9 +270,15 @@ export class GameChannel {
     });
   }
 
-  /** What the server tells us: an answer (has id), a reconnect request, a refused send, or a message of the game. */
+  /** What the server tells us: an answer (has id), a page, a reconnect request, a refused send, or a message of the game. */
   #onRecord(conn, record) {
-    if (record.id !== undefined) {
+    if (record.page !== undefined) {
+      if (!conn.pushed) return; // after a reset, the log is asked for from 0 instead
+      const waiter = conn.waiter;
+      conn.waiter = null;
+      if (waiter) waiter.resolve(record.page);
+      else conn.pages.push(record.page);
+    } else if (record.id !== undefined) {
       const request = conn.requests.get(record.id);
       conn.requests.delete(record.id);
       if (record.error !== undefined) {
@@ -319,10 +342,11 @@ export class GameChannel {
   }
 
   #failRequests(conn) {
-    for (const request of conn.requests.values()) {
-      request.reject(new ChannelError("unavailable", "the connection closed before the server answered"));
-    }
+    const closed = () => new ChannelError("unavailable", "the connection closed before the server answered");
+    for (const request of conn.requests.values()) request.reject(closed());
     conn.requests.clear();
+    conn.waiter?.reject(closed());
+    conn.waiter = null;
   }
 
   async #lost(conn, event) {
@@ -335,7 +359,7 @@ export class GameChannel {
     // The server closes with "code: detail" when it refuses the connection (forbidden, unavailable) or a frame.
     let refusal = ChannelError.parse(event.reason) ?? conn.refusal ?? null;
     if (event.code === messageTooBig) this.#dropOversizedSend(conn, refusal);
-    if (!conn.opened) refusal = await this.#whyRefused();
+    if (!conn.opened) refusal = await this.#whyRefused(conn);
     if (this.#closed) return;
     let delayMs = null;
     if (refusal?.code === "player_left") {
@@ -380,8 +404,8 @@ export class GameChannel {
    * reason when the token is refused, 400 when it is fine. Asked only after a failure, so it costs nothing
    * while things work.
    */
-  async #whyRefused() {
-    const url = this.#socketUrl();
+  async #whyRefused(conn) {
+    const url = new URL(conn.url);
     url.protocol = url.protocol === "wss:" ? "https:" : "http:";
     try {
       const response = await fetch(url);
