@@ -29,7 +29,7 @@ public static class GamesApi
         // Paid titles will need a purchase ticket here, once purchases exist.
         if (Titles.Find(request.Title) is not { } title)
         {
-            return ApiErrors.Problem(StatusCodes.Status400BadRequest, "unknown_title",
+            return ApiErrors.Problem(StatusCodes.Status400BadRequest, ErrorCodes.UnknownTitle,
                 $"There is no title '{ApiErrors.Quote(request.Title)}'; known titles: {string.Join(", ", Titles.All.Select(t => t.Id))}.");
         }
         if (!ApiErrors.TryName(request.Name, out var name, out var problem))
@@ -67,7 +67,7 @@ public static class GamesApi
             if (game?.Seats.FirstOrDefault(s => s.PlayerId == playerId) is not { } seat)
             {
                 return game is null ? ApiErrors.NotFound(gameId)
-                    : ApiErrors.Problem(StatusCodes.Status404NotFound, "unknown_player", "That player is not in this game; join with a name.");
+                    : ApiErrors.Problem(StatusCodes.Status404NotFound, ErrorCodes.UnknownPlayer, "That player is not in this game; join with a name.");
             }
             return TypedResults.Ok(Joined(tokens, channels.Value, gameId, game.Title, seat));
         }
@@ -83,15 +83,15 @@ public static class GamesApi
         if ((await log.StateAsync(gameId)).Status == GameStatus.Ended)
         {
             // The channel ended it; the archive may not have heard yet.
-            return ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended.");
+            return ApiErrors.Problem(StatusCodes.Status410Gone, ErrorCodes.GameEnded, $"Game {gameId} has ended.");
         }
         var seats = seatCap.Value.SeatsOf(title);
         var (outcome, joined) = await store.JoinAsync(gameId, name, seats, Math.Min(title.MinPlayers, seats), cancellationToken);
         return outcome switch
         {
             JoinOutcome.Joined => TypedResults.Created($"/api/games/{gameId}", Joined(tokens, channels.Value, gameId, title.Id, joined!)),
-            JoinOutcome.Full => ApiErrors.Problem(StatusCodes.Status409Conflict, "game_full", $"All {seats} seats of game {gameId} are taken."),
-            JoinOutcome.Ended => ApiErrors.Problem(StatusCodes.Status410Gone, "game_ended", $"Game {gameId} has ended."),
+            JoinOutcome.Full => ApiErrors.Problem(StatusCodes.Status409Conflict, ErrorCodes.GameFull, $"All {seats} seats of game {gameId} are taken."),
+            JoinOutcome.Ended => ApiErrors.Problem(StatusCodes.Status410Gone, ErrorCodes.GameEnded, $"Game {gameId} has ended."),
             _ => ApiErrors.NotFound(gameId),
         };
     }
