@@ -115,6 +115,11 @@ public class GamesApiTests(WebServer server) : IClassFixture<WebServer>
         cy.GetProperty("seat").GetInt32().ShouldBe(2);
         var (_, stillLeft) = await JoinAsync(gameId, new { playerId = bob.GetProperty("playerId").GetString() });
         Code(stillLeft).ShouldBe(ErrorCodes.PlayerLeft, "a new player in the seat does not give it back");
+        // Nor does the old token read the seat's log, where the new player's direct messages are.
+        var oldRead = await Messages($"api/games/{gameId}/messages", bob.GetProperty("token").GetString()!).DefaultTimeout();
+        oldRead.StatusCode.ShouldBe(HttpStatusCode.Gone);
+        Code(await oldRead.Content.ReadFromJsonAsync<JsonElement>()).ShouldBe(ErrorCodes.PlayerLeft);
+        (await Messages($"api/games/{gameId}/messages", cy.GetProperty("token").GetString()!).DefaultTimeout()).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Http.GetFromJsonAsync<JsonElement>($"api/games/{gameId}")).GetProperty("seats").EnumerateArray()
             .Select(s => s.GetProperty("name").GetString()).ShouldBe(["Ann", "Cy"]);
     }

@@ -61,8 +61,7 @@ public static class GamesApi
             if (game?.Left.Contains(playerId) == true)
             {
                 // The seat was given up and may be a new player's: the old id never takes it back.
-                return ApiErrors.Problem(StatusCodes.Status410Gone, ErrorCodes.PlayerLeft,
-                    "You were away too long and your seat was given up; join again with a name.");
+                return PlayerLeft();
             }
             if (game?.Seats.FirstOrDefault(s => s.PlayerId == playerId) is not { } seat)
             {
@@ -112,7 +111,7 @@ public static class GamesApi
     }
 
     private static async Task<Results<Ok<LogPage>, ProblemHttpResult>> MessagesAsync(
-        HttpContext http, GameLog log, long after = 0, int limit = 100)
+        HttpContext http, GameLog log, IGameStore store, CancellationToken cancellationToken, long after = 0, int limit = 100)
     {
         // The token was checked against the route's game (JoinTokenAuthentication): the game id is the token's.
         var token = JoinTokenAuthentication.PlayerOf(http);
@@ -120,9 +119,17 @@ public static class GamesApi
         {
             return ApiErrors.BadRequest("after must be 0 or more, and limit between 1 and 500.");
         }
+        // A seat given up may be a new player's now, with direct messages of its own: the old token reads none.
+        if ((await store.FindAsync(token.GameId, cancellationToken))?.Left.Contains(token.PlayerId) == true)
+        {
+            return PlayerLeft();
+        }
         var (state, messages, more) = await log.PageAsync(token.GameId, after, limit, token.Seat);
         return TypedResults.Ok(new LogPage(state.LatestSeq, state.Epoch, messages.Select(m => m.Envelope).ToList(), more));
     }
+
+    private static ProblemHttpResult PlayerLeft() => ApiErrors.Problem(StatusCodes.Status410Gone, ErrorCodes.PlayerLeft,
+        "You were away too long and your seat was given up; join again with a name.");
 
     private static GameJoined Joined(JoinTokens tokens, ChannelLinkOptions channels, string gameId, string title, SeatRecord seat) =>
         new(seat.PlayerId, seat.Seat, tokens.Seal(tokens.Issue(gameId, seat.PlayerId, seat.Seat, title, seat.Name)),
