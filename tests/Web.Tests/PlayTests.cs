@@ -35,7 +35,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await Expect(ChatTexts(bob)).ToHaveTextAsync(["hello", "hi Alice", "back again"]);
         await Expect(alice.Locator("#seats li")).ToHaveCountAsync(2); // the reload kept Bob's seat
         await Expect(Seat(alice, 2)).ToHaveAttributeAsync("data-connected", "true");
-        await ScreenshotAsync(bob, "play-chat");
+        await Screenshots.TakeAsync(bob, "play-chat");
 
         await Expect(bob.Locator("#end-game")).ToBeHiddenAsync();
         await alice.ClickAsync("#end-game");
@@ -102,7 +102,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
             await Expect(page.Locator("#game-status")).ToHaveTextAsync("This game has ended.");
             await Expect(page.Locator("#cell-8")).ToBeDisabledAsync();
         }
-        await ScreenshotAsync(bob, "play-tictactoe");
+        await Screenshots.TakeAsync(bob, "play-tictactoe");
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await page.GotoAsync(servers.Web.BaseAddress!.ToString());
         await page.SelectOptionAsync("#title", title);
         await page.FillAsync("#name", name);
-        await ScreenshotAsync(page, "launcher");
+        await Screenshots.TakeAsync(page, "launcher");
         await page.ClickAsync("#create");
         await Expect(page).ToHaveURLAsync(new Regex("/play/[2-9A-Z]{6}$"));
         await Expect(page.Locator("#connection")).ToHaveTextAsync("Connected");
@@ -159,7 +159,7 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
         await Expect(page.Locator("#join")).ToBeVisibleAsync();
         await Expect(page.Locator("#game")).ToBeHiddenAsync(); // nothing to see of the game before joining it
         await page.FillAsync("#join-name", name);
-        await ScreenshotAsync(page, "join");
+        await Screenshots.TakeAsync(page, "join");
         await page.ClickAsync("#join-button");
         await Expect(page.Locator("#connection")).ToHaveTextAsync("Connected");
     }
@@ -173,13 +173,4 @@ public class PlayTests(PlayServers servers) : IClassFixture<PlayServers>
     private static ILocator ChatTexts(IPage page) => page.Locator("[data-testid=chat-message] .text");
 
     private static ILocator Seat(IPage page, int seat) => page.Locator($"#seats li[data-seat='{seat}']");
-
-    /// <summary>With PLATFORM_TEST_SCREENSHOTS set to a folder, keeps a picture of the page there to look at.</summary>
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("PLATFORM_TEST_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-        }
-    }
 }

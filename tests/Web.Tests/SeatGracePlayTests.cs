@@ -22,6 +22,7 @@ public class SeatGracePlayTests(ShortGracePlayServers servers) : IClassFixture<S
         await Expect(alice.Locator("#turn")).ToHaveTextAsync("Waiting for a second player.");
         await alice.ClickAsync("#cell-4");
         await Expect(alice.Locator("#error")).ToHaveTextAsync("Wait for a second player to join.");
+        await Screenshots.TakeAsync(alice, "tictactoe-waiting");
 
         var bob = await JoinAsync(shareUrl, "Bob");
         await Expect(alice.Locator("#turn")).ToHaveTextAsync("Your turn (X)");
@@ -41,6 +42,7 @@ public class SeatGracePlayTests(ShortGracePlayServers servers) : IClassFixture<S
         await Expect(alice.Locator("#connection")).ToHaveTextAsync("Connected");
         await Expect(log.Filter(new() { HasText = "Bob was away too long and left the game." })).ToHaveCountAsync(1);
         await Expect(alice.Locator("#cell-4")).ToHaveTextAsync("");
+        await Screenshots.TakeAsync(alice, "tictactoe-guest-left");
 
         var carol = await JoinAsync(shareUrl, "Carol");
         await Expect(carol.Locator("#seats li[data-seat='2']")).ToContainTextAsync("Carol");
